@@ -1,0 +1,1 @@
+"""Just Earth News crawler: spiders, cleaner, pipelines, the replica site and the service."""

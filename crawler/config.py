@@ -1,0 +1,253 @@
+"""Configuration: read once, from one YAML file plus environment overrides, validated.
+
+Everything else receives plain values from the `Config` built here. A wrong key or value raises
+`ConfigError` naming the key, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "settings.yaml"
+CONFIG_ENV = "JEN_CONFIG"
+
+
+class ConfigError(ValueError):
+    """A configuration key or value is wrong; the message names the key and what was expected."""
+
+    def __init__(self, key: str, value: Any, expected: str) -> None:
+        self.key, self.value, self.expected = key, value, expected
+        super().__init__(f"config key '{key}': got {value!r}, expected {expected}")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    interval_seconds: int | None = None
+    cron: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    spider: str  # "justearthnews" or "outlet"
+    allowed_domains: tuple[str, ...]
+    base_url: str | None = None
+    start_urls: tuple[str, ...] = ()
+    sitemap_urls: tuple[str, ...] = ()
+    article_pattern: str | None = None
+    schedule: Schedule | None = None
+    allow_private: bool = False  # may fetch loopback/private addresses (the bundled replica does)
+
+
+@dataclass(frozen=True)
+class Politeness:
+    user_agent: str = "jen-syndication/0.1 (+news syndication research; contact: ops@example.org)"
+    obey_robots: bool = True
+    autothrottle: bool = True
+    download_delay: float = 0.25
+    concurrent_requests_per_domain: int = 4
+    download_timeout: float = 30.0
+    download_maxsize: int = 10 * 1024 * 1024
+    retry_times: int = 2
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    url: str | None = None  # None: the embedded Redis under data_dir
+    key_prefix: str = "jen"
+
+
+@dataclass(frozen=True)
+class Config:
+    sources: dict[str, Source]
+    redis: RedisSettings = field(default_factory=RedisSettings)
+    politeness: Politeness = field(default_factory=Politeness)
+    dedupe: dict[str, Any] = field(default_factory=dict)
+    data_dir: Path = Path("data")
+
+    def source(self, name: str) -> Source:
+        if name not in self.sources:
+            raise ConfigError("sources", name, f"one of {sorted(self.sources)}")
+        return self.sources[name]
+
+
+_DURATION = re.compile(r"^(?P<n>\d+)\s*(?P<unit>s|m|h|d)$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_SPIDERS = ("justearthnews", "outlet")
+
+
+def parse_duration(key: str, value: Any) -> int:
+    """``90``, ``"90s"``, ``"30m"``, ``"6h"``, ``"1d"`` -> seconds (> 0)."""
+    if isinstance(value, bool):
+        raise ConfigError(key, value, "a duration such as 30s, 15m, 6h or a number of seconds")
+    if isinstance(value, int | float) and value > 0:
+        return int(value)
+    if isinstance(value, str) and (m := _DURATION.match(value.strip())) and int(m["n"]) > 0:
+        return int(m["n"]) * _UNIT_SECONDS[m["unit"]]
+    raise ConfigError(key, value, "a duration such as 30s, 15m, 6h or a number of seconds")
+
+
+def _check_keys(prefix: str, mapping: Any, allowed: set[str]) -> dict[str, Any]:
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict):
+        raise ConfigError(prefix, mapping, "a mapping")
+    for key in mapping:
+        if key not in allowed:
+            raise ConfigError(f"{prefix}.{key}" if prefix else key, mapping[key],
+                              f"no such key; allowed: {', '.join(sorted(allowed))}")
+    return mapping
+
+
+def _typed(key: str, value: Any, kind: type | tuple[type, ...], expected: str) -> Any:
+    if isinstance(value, bool) and kind is not bool and bool not in (kind if isinstance(kind, tuple) else ()):
+        raise ConfigError(key, value, expected)
+    if not isinstance(value, kind):
+        raise ConfigError(key, value, expected)
+    return value
+
+
+def _str_list(key: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(key, value, "a list of non-empty strings")
+    return tuple(value)
+
+
+def _url_list(key: str, value: Any) -> tuple[str, ...]:
+    urls = _str_list(key, value)
+    for url in urls:
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ConfigError(key, url, "an http:// or https:// URL")
+    return urls
+
+
+def _schedule(key: str, raw: Any) -> Schedule | None:
+    raw = _check_keys(key, raw, {"interval", "cron"})
+    if not raw:
+        return None
+    if ("interval" in raw) == ("cron" in raw):
+        raise ConfigError(key, raw, "exactly one of 'interval' or 'cron'")
+    if "interval" in raw:
+        return Schedule(interval_seconds=parse_duration(f"{key}.interval", raw["interval"]))
+    cron = raw["cron"]
+    if not isinstance(cron, str) or len(cron.split()) != 5:
+        raise ConfigError(f"{key}.cron", cron, "a 5-field crontab expression such as '*/30 * * * *'")
+    try:
+        from apscheduler.triggers.cron import CronTrigger
+
+        CronTrigger.from_crontab(cron)
+    except ValueError as exc:
+        raise ConfigError(f"{key}.cron", cron, f"a valid crontab expression ({exc})") from exc
+    return Schedule(cron=cron)
+
+
+def _source(name: str, raw: Any) -> Source:
+    key = f"sources.{name}"
+    raw = _check_keys(key, raw, {"spider", "base_url", "start_urls", "sitemap_urls", "allowed_domains",
+                                 "article_pattern", "schedule", "allow_private"})
+    spider = raw.get("spider", "outlet")
+    if spider not in _SPIDERS:
+        raise ConfigError(f"{key}.spider", spider, f"one of {', '.join(_SPIDERS)}")
+    base_url = raw.get("base_url")
+    if base_url is not None:
+        base_url = _url_list(f"{key}.base_url", base_url)[0].rstrip("/")
+    start_urls = _url_list(f"{key}.start_urls", raw.get("start_urls"))
+    sitemap_urls = _url_list(f"{key}.sitemap_urls", raw.get("sitemap_urls"))
+    if spider == "justearthnews" and not base_url:
+        raise ConfigError(f"{key}.base_url", base_url, "the site's root URL, e.g. https://justearthnews.com")
+    if spider == "outlet" and not (start_urls or sitemap_urls):
+        raise ConfigError(f"{key}.start_urls", None, "at least one start URL or sitemap URL for an outlet")
+    domains = _str_list(f"{key}.allowed_domains", raw.get("allowed_domains"))
+    if not domains:
+        raise ConfigError(f"{key}.allowed_domains", raw.get("allowed_domains"), "a list of host names")
+    pattern = raw.get("article_pattern")
+    if pattern is not None:
+        _typed(f"{key}.article_pattern", pattern, str, "a regular expression")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{key}.article_pattern", pattern, f"a valid regular expression ({exc})") from exc
+    allow_private = _typed(f"{key}.allow_private", raw.get("allow_private", False), bool, "true or false")
+    return Source(name=name, spider=spider, allowed_domains=domains, base_url=base_url,
+                  start_urls=start_urls, sitemap_urls=sitemap_urls, article_pattern=pattern,
+                  schedule=_schedule(f"{key}.schedule", raw.get("schedule")), allow_private=allow_private)
+
+
+def _politeness(raw: Any) -> Politeness:
+    defaults = Politeness()
+    raw = _check_keys("politeness", raw, set(Politeness.__dataclass_fields__))
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        key = f"politeness.{name}"
+        default = getattr(defaults, name)
+        if isinstance(default, bool):
+            values[name] = _typed(key, value, bool, "true or false")
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(key, value, "a whole number >= 0")
+            values[name] = value
+        elif isinstance(default, float):
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                raise ConfigError(key, value, "a number >= 0")
+            values[name] = float(value)
+        else:
+            values[name] = _typed(key, value, str, "a string")
+    return Politeness(**values)
+
+
+def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
+    """Validate a parsed YAML document and apply environment overrides (``REDIS_URL``)."""
+    env = dict(os.environ) if env is None else env
+    raw = _check_keys("", raw, {"sources", "redis", "politeness", "dedupe", "data_dir"})
+    sources_raw = raw.get("sources")
+    if not isinstance(sources_raw, dict) or not sources_raw:
+        raise ConfigError("sources", sources_raw, "a mapping of source name to source settings")
+    sources = {str(name): _source(str(name), body) for name, body in sources_raw.items()}
+    redis_raw = _check_keys("redis", raw.get("redis"), {"url", "key_prefix"})
+    url = env.get("REDIS_URL") or redis_raw.get("url")
+    if url is not None and not re.match(r"^(redis|rediss|unix)://", str(url)):
+        raise ConfigError("REDIS_URL" if env.get("REDIS_URL") else "redis.url", _redact(str(url)),
+                          "a redis://, rediss:// or unix:// URL")
+    prefix = redis_raw.get("key_prefix", "jen")
+    if not isinstance(prefix, str) or not re.match(r"^[A-Za-z0-9_.-]+$", prefix):
+        raise ConfigError("redis.key_prefix", prefix, "letters, digits, '_', '-' or '.'")
+    dedupe = _check_keys("dedupe", raw.get("dedupe"), _dedupe_keys())
+    data_dir = Path(env.get("JEN_DATA_DIR") or raw.get("data_dir") or "data")
+    return Config(sources=sources, redis=RedisSettings(url=url, key_prefix=prefix),
+                  politeness=_politeness(raw.get("politeness")), dedupe=dict(dedupe), data_dir=data_dir)
+
+
+def _dedupe_keys() -> set[str]:
+    from dedupe.params import DedupeParams
+
+    return set(DedupeParams.__dataclass_fields__)
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a Redis URL before it is shown anywhere."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def load_config(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Config:
+    """Read and validate the YAML file (``JEN_CONFIG`` or config/settings.yaml)."""
+    env = dict(os.environ) if env is None else env
+    path = Path(path or env.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(CONFIG_ENV, str(path), f"a readable YAML file ({exc.strerror})") from exc
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(str(path), "<file>", f"valid YAML ({exc})") from exc
+    return parse_config(raw, env)
