@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from crawler.connection import redact_url
+
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "settings.yaml"
 CONFIG_ENV = "JEN_CONFIG"
 
@@ -216,7 +218,7 @@ def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
     redis_raw = _check_keys("redis", raw.get("redis"), {"url", "key_prefix"})
     url = env.get("REDIS_URL") or redis_raw.get("url")
     if url is not None and not re.match(r"^(redis|rediss|unix)://", str(url)):
-        raise ConfigError("REDIS_URL" if env.get("REDIS_URL") else "redis.url", _redact(str(url)),
+        raise ConfigError("REDIS_URL" if env.get("REDIS_URL") else "redis.url", redact_url(str(url)),
                           "a redis://, rediss:// or unix:// URL")
     prefix = redis_raw.get("key_prefix", "jen")
     if not isinstance(prefix, str) or not re.match(r"^[A-Za-z0-9_.-]+$", prefix):
@@ -231,11 +233,6 @@ def _dedupe_keys() -> set[str]:
     from dedupe.params import DedupeParams
 
     return set(DedupeParams.__dataclass_fields__)
-
-
-def _redact(url: str) -> str:
-    """Hide a password in a Redis URL before it is shown anywhere."""
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Config:

@@ -1,0 +1,59 @@
+"""Turn whatever went wrong with a request into a short reason an operator can act on."""
+
+from __future__ import annotations
+
+from twisted.python.failure import Failure
+
+# Exception class name -> reason. Names rather than classes, because Scrapy and Twisted have renamed and
+# added download exceptions across versions and we accept a range of both.
+_REASONS_BY_CLASS = {
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "UserTimeoutError": "timeout",
+    "CannotResolveHostError": "dns_error",
+    "DNSLookupError": "dns_error",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "ConnectionRefusedError": "connection_refused",
+    "ResponseDataLossError": "connection_lost",
+    "ResponseFailed": "connection_lost",
+    "ResponseNeverReceived": "connection_lost",
+    "ConnectionLost": "connection_lost",
+    "ConnectionDone": "connection_lost",
+    "ConnectionResetError": "connection_lost",
+    "DownloadFailedError": "connection_lost",
+    "DownloadCancelledError": "too_large",
+    "CancelledError": "too_large",
+    "UnsupportedURLSchemeError": "unsupported_scheme",
+}
+
+# IgnoreRequest carries its reason only in its message.
+_IGNORE_MESSAGES = {
+    "robots.txt": "robots_disallowed",
+    "max redirections": "redirect_loop",
+    "offsite": "offsite",
+}
+
+
+def classify_failure(failure: Failure) -> tuple[str, str, int | None]:
+    """(reason, detail, HTTP status or None) for a request's errback failure."""
+    exc = failure.value
+    detail = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status", None)
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    if "HttpError" in names and status is not None:
+        return f"http_{status}", detail, status
+    if "IgnoreRequest" in names:
+        message = str(exc).lower()
+        for needle, reason in _IGNORE_MESSAGES.items():
+            if needle in message:
+                return reason, detail, status
+        return "ignored", detail, status
+    for name in names:
+        if name in _REASONS_BY_CLASS:
+            reason = _REASONS_BY_CLASS[name]
+            if reason == "too_large" and "max size" not in str(exc).lower() and "maxsize" not in str(exc):
+                reason = "cancelled"
+            return reason, detail, status
+    return f"error_{type(exc).__name__}", detail, status

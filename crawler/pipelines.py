@@ -1,0 +1,163 @@
+"""Item pipelines: clean (300) -> flag syndicated copies (500) -> store in Redis (800).
+
+Raw articles become clean records; failures (`FetchFailure`) pass through untouched to the store,
+which puts them in the dead-letter queue with their reason. Each pipeline takes plain values in
+``__init__``; ``from_crawler`` only maps settings to them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from typing import Any
+
+import redis
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.cleaner import parse as clean_page
+from crawler.connection import redis_client
+from crawler.ids import record_id
+from crawler.items import FetchFailure, RawArticle
+from crawler.keys import Keys
+from crawler.spiders.base import utc_now
+from dedupe import DedupeParams, Detector, Document, MemoryIndex, RedisIndex
+
+FLAG_FIELDS = ("duplicate_of", "similarity", "containment", "cluster", "indexed", "dedupe_reason")
+
+
+class CleanPipeline:
+    """RawArticle -> clean record (a dict). A page that is not an article becomes a failure."""
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, RawArticle):
+            return item
+        record = clean_page(item.html, item.url, source=item.source)
+        if record.status == "not_article":
+            return FetchFailure(url=item.url, reason="not_article", detail="; ".join(record.problems) or "no article",
+                                source=item.source, failed_at=utc_now(), status=item.status, referer=item.via)
+        clean = record.to_dict()
+        canonical = clean.get("canonical_url") or item.canonical_url
+        clean.update(id=record_id(item.source, canonical), canonical_url=canonical, source=item.source,
+                     fetched_at=item.fetched_at, http_status=item.status)
+        return clean
+
+
+def _decision_flags(decision: Any) -> dict[str, Any]:
+    return {"duplicate_of": decision.duplicate_of, "similarity": decision.similarity,
+            "containment": decision.containment, "cluster": decision.cluster,
+            "indexed": decision.indexed, "dedupe_reason": decision.reason}
+
+
+class DedupePipeline:
+    """Adds the syndication flags to every clean record; copies are flagged, never dropped.
+
+    With ``JEN_REDIS_URL`` the index lives in Redis, shared by every crawler process; without it an
+    in-memory index flags copies within this one crawl.
+    """
+
+    def __init__(self, detector: Detector) -> None:
+        self.detector = detector
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        settings = crawler.settings
+        if not settings.getbool("JEN_DEDUPE_ENABLED", True):
+            raise NotConfigured("JEN_DEDUPE_ENABLED is off")
+        params = DedupeParams(**(settings.getdict("JEN_DEDUPE") or {}))
+        url = settings.get("JEN_REDIS_URL")
+        if url:
+            prefix = Keys(settings.get("JEN_KEY_PREFIX", "jen")).dedupe_prefix
+            index: Any = RedisIndex(redis_client(url), prefix=prefix, params=params)
+        else:
+            index = MemoryIndex(params)
+        return cls(Detector(index, params))
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, dict) or "text" not in item:
+            return item
+        result = self.detector.add(Document(id=item["id"], text=item["text"], published=item.get("published"),
+                                            source=item.get("source"), title=item.get("title"), url=item.get("url")))
+        item.update(_decision_flags(result.decision))
+        # Earlier-stored records whose flag changed (say, their earlier-published original just arrived).
+        item["_revised"] = [_decision_flags(d) | {"id": d.id} for d in result.revised]
+        return item
+
+
+class StorePipeline:
+    """Stores records in Redis, one per article id, and failures in the dead-letter queue.
+
+    Storing is an upsert keyed by article id, so crawling an article again never stores it twice.
+    Every store or revision is also appended to a stream for consumers.
+    """
+
+    def __init__(self, client: redis.Redis, keys: Keys, retry_seconds: float = 60.0) -> None:
+        self.client = client
+        self.keys = keys
+        self.retry_seconds = retry_seconds
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        url = crawler.settings.get("JEN_REDIS_URL")
+        if not url:
+            raise NotConfigured("no JEN_REDIS_URL: records are not stored (use a feed export, or jen crawl)")
+        return cls(redis_client(url), Keys(crawler.settings.get("JEN_KEY_PREFIX", "jen")),
+                   crawler.settings.getfloat("JEN_REDIS_RETRY_SECONDS", 60.0))
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, FetchFailure):
+            self._with_retry(self._store_failure, item)
+            return item
+        if not isinstance(item, dict) or "id" not in item:
+            raise DropItem(f"unknown item type {type(item).__name__}")
+        revised = item.pop("_revised", [])
+        self._with_retry(self._store_record, item, revised)
+        return item
+
+    def _store_failure(self, failure: FetchFailure) -> None:
+        self.client.rpush(self.keys.dead_letters, json.dumps(asdict(failure), ensure_ascii=False))
+
+    def _store_record(self, record: dict[str, Any], revised: list[dict[str, Any]]) -> None:
+        payload = json.dumps(record, ensure_ascii=False)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(self.keys.records, record["id"], payload)
+        pipe.xadd(self.keys.record_stream, {"id": record["id"], "event": "stored"}, maxlen=100_000, approximate=True)
+        pipe.execute()
+        for flags in revised:
+            self._revise(flags)
+
+    def _revise(self, flags: dict[str, Any]) -> None:
+        """Update the flags of an already-stored record (optimistic locking: crawlers run in parallel)."""
+        with self.client.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(self.keys.records)
+                    raw = pipe.hget(self.keys.records, flags["id"])
+                    if raw is None:
+                        pipe.reset()
+                        return  # not stored yet; its own decision will be current when it is
+                    stored = json.loads(raw)
+                    stored.update({k: flags[k] for k in FLAG_FIELDS if k in flags})
+                    pipe.multi()
+                    pipe.hset(self.keys.records, flags["id"], json.dumps(stored, ensure_ascii=False))
+                    pipe.xadd(self.keys.record_stream, {"id": flags["id"], "event": "revised"},
+                              maxlen=100_000, approximate=True)
+                    pipe.execute()
+                    return
+                except redis.WatchError:
+                    continue
+
+    def _with_retry(self, func: Any, *args: Any) -> None:
+        """Redis down (restart, failover): wait and retry rather than lose the item."""
+        deadline = time.monotonic() + self.retry_seconds
+        delay = 0.2
+        while True:
+            try:
+                func(*args)
+                return
+            except (redis.ConnectionError, redis.TimeoutError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)

@@ -1,0 +1,63 @@
+"""Run crawls: map the configuration to Scrapy settings and run spiders in this process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from crawler.config import Config, Source
+from crawler.keys import Keys
+from crawler.spiders.justearthnews import JustEarthNewsSpider
+from crawler.spiders.outlet import OutletSpider
+
+
+def scrapy_settings(config: Config, redis_url: str | None, extra: dict[str, Any] | None = None) -> Settings:
+    """Project settings overridden by the configuration's plain values."""
+    polite = config.politeness
+    settings = get_project_settings()
+    settings.setdict({
+        "USER_AGENT": polite.user_agent,
+        "ROBOTSTXT_OBEY": polite.obey_robots,
+        "AUTOTHROTTLE_ENABLED": polite.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": polite.download_delay,
+        "DOWNLOAD_DELAY": polite.download_delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrent_requests_per_domain,
+        "DOWNLOAD_TIMEOUT": polite.download_timeout,
+        "DOWNLOAD_MAXSIZE": polite.download_maxsize,
+        "DOWNLOAD_WARNSIZE": polite.download_maxsize // 4,
+        "RETRY_TIMES": polite.retry_times,
+        "JEN_REDIS_URL": redis_url,
+        "JEN_KEY_PREFIX": config.redis.key_prefix,
+        "JEN_DEDUPE": dict(config.dedupe),
+    }, priority="cmdline")
+    if extra:
+        settings.setdict(extra, priority="cmdline")
+    return settings
+
+
+def spider_for(source: Source) -> tuple[type, dict[str, Any]]:
+    """The spider class and its keyword arguments for one configured source."""
+    if source.spider == "justearthnews":
+        return JustEarthNewsSpider, {"base_url": source.base_url, "source_name": source.name}
+    return OutletSpider, {"source": source}
+
+
+def crawl_here(config: Config, source_names: list[str], redis_url: str | None,
+               extra_settings: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Crawl the given sources in this process, concurrently; returns each crawl's Scrapy stats."""
+    process = CrawlerProcess(scrapy_settings(config, redis_url, extra_settings), install_root_handler=True)
+    crawlers = {}
+    for name in source_names:
+        spider_cls, kwargs = spider_for(config.source(name))
+        crawler = process.create_crawler(spider_cls)
+        crawlers[name] = crawler
+        process.crawl(crawler, **kwargs)
+    process.start()
+    return {name: dict(crawler.stats.get_stats()) for name, crawler in crawlers.items()}
+
+
+def redis_keys(config: Config) -> Keys:
+    return Keys(config.redis.key_prefix)

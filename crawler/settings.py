@@ -1,0 +1,54 @@
+"""Scrapy settings for the crawler.
+
+Politeness defaults come from `crawler.config.Politeness`, the single source of truth; ``jen crawl``
+and ``jen run`` override them from the YAML configuration (see `crawler.runner.scrapy_settings`).
+"""
+
+from crawler.config import Politeness
+
+_polite = Politeness()
+
+BOT_NAME = "jen"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Where the justearthnews spider starts; point it at the replica with -s JEN_BASE_URL=http://127.0.0.1:PORT
+JEN_BASE_URL = "https://justearthnews.com"
+# Follow links to other articles found on article pages (sidebars, "also read"), not only listings.
+JEN_FOLLOW_ARTICLE_LINKS = True
+# How many listing pages deep to follow pagination per section (0 = no limit).
+JEN_MAX_LISTING_PAGES = 50
+
+# Politeness: robots.txt obeyed, AutoThrottle on, a user agent that names the project.
+USER_AGENT = _polite.user_agent
+ROBOTSTXT_OBEY = _polite.obey_robots
+AUTOTHROTTLE_ENABLED = _polite.autothrottle
+AUTOTHROTTLE_START_DELAY = _polite.download_delay
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = _polite.download_delay
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = _polite.concurrent_requests_per_domain
+DOWNLOAD_TIMEOUT = _polite.download_timeout
+# Bounded memory: a page larger than this is cancelled and recorded as too_large.
+DOWNLOAD_MAXSIZE = _polite.download_maxsize
+DOWNLOAD_WARNSIZE = _polite.download_maxsize // 4
+
+# Retries: transient server errors and network failures, a bounded number of times.
+RETRY_ENABLED = True
+RETRY_TIMES = _polite.retry_times
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DOWNLOADER_MIDDLEWARES: dict[str, int] = {}
+
+# Clean (300), flag copies (500), store (800); each raises NotConfigured when it has nothing to do.
+ITEM_PIPELINES = {
+    "crawler.pipelines.CleanPipeline": 300,
+    "crawler.pipelines.DedupePipeline": 500,
+    "crawler.pipelines.StorePipeline": 800,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,1 @@
+"""Spiders: they fetch and hand over raw items; cleaning and dedup happen in the pipelines."""

@@ -1,0 +1,117 @@
+"""The Just Earth News spider: sitemap, JSON feed and section listings in; one raw item per article out.
+
+    scrapy crawl justearthnews                                   # the real site
+    scrapy crawl justearthnews -s JEN_BASE_URL=http://127.0.0.1:8800   # the bundled replica
+
+Print pages are recognised as the same article as their canonical page: a print link is resolved to
+the article it prints, never stored as an article of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+
+from crawler.items import RawArticle
+from crawler.spiders.base import NewsSpider, host_of
+from crawler.urls import article_key, is_article_url, is_listing_url, is_print_url
+
+
+class JustEarthNewsSpider(NewsSpider):
+    name = "justearthnews"
+
+    def __init__(self, base_url: str = "https://justearthnews.com", source_name: str = "justearthnews",
+                 follow_article_links: bool = True, max_listing_pages: int = 50, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/")
+        self.source_name = source_name
+        host = host_of(self.base_url)
+        # The real site answers on both the bare and the www host.
+        self.allowed_domains = [host] if host.replace(".", "").isdigit() else [host.removeprefix("www.")]
+        self.follow_article_links = follow_article_links
+        self.max_listing_pages = max_listing_pages
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JustEarthNewsSpider:
+        settings = crawler.settings
+        kwargs.setdefault("base_url", settings.get("JEN_BASE_URL", "https://justearthnews.com"))
+        kwargs.setdefault("follow_article_links", settings.getbool("JEN_FOLLOW_ARTICLE_LINKS", True))
+        kwargs.setdefault("max_listing_pages", settings.getint("JEN_MAX_LISTING_PAGES", 50))
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    def start_urls_to_crawl(self) -> list[tuple[str, Any]]:
+        return [
+            (f"{self.base_url}/sitemap.xml", self.parse_sitemap),
+            (f"{self.base_url}/news/feeds.json", self.parse_feed),
+            (f"{self.base_url}/", self.parse_listing),
+        ]
+
+    async def start(self) -> Any:
+        for url, callback in self.start_urls_to_crawl():
+            yield self.request(url, callback, via="start")
+
+    # --- discovery --------------------------------------------------------------------------------
+    def route(self, url: str, via: str, from_listing: bool) -> Iterable[Any]:
+        if not self.is_allowed_host(url):
+            return
+        if is_article_url(url):
+            yield self.request(url, self.parse_article, via=via)
+        elif is_print_url(url):
+            yield self.request(url, self.parse_print, via=via)
+        elif from_listing and is_listing_url(url) and self._page_number(url) <= self.max_listing_pages:
+            yield self.request(url, self.parse_listing, via=via)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        """``/news/feeds.json``: ``{"news": {"<section>": [items]}}``; items with a URL are followed."""
+        try:
+            feed = self.json_body(response)
+            sections = feed["news"]
+            items = [item for group in sections.values() for item in group]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            yield self.failure(response.url, "bad_feed", f"{type(exc).__name__}: {exc}", response.status)
+            return
+        for item in items:
+            url = item.get("url") or item.get("link") if isinstance(item, dict) else None
+            if isinstance(url, str) and url:
+                yield from self.route(response.urljoin(url), via=response.url, from_listing=False)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        """Home and section listings: articles, other sections, and the next page."""
+        if not isinstance(response, TextResponse):
+            yield self.failure(response.url, "not_html", "listing is not an HTML page", response.status)
+            return
+        for url, _rel in self.links(response):
+            yield from self.route(url, via=response.url, from_listing=True)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        item = self.raw_article(response)
+        yield item
+        if self.follow_article_links and isinstance(item, RawArticle) and isinstance(response, TextResponse):
+            for url, _rel in self.links(response):
+                if is_article_url(url):
+                    yield from self.route(url, via=response.url, from_listing=False)
+
+    def parse_print(self, response: Response) -> Iterator[Any]:
+        """A print page stands for its article: fetch the canonical page instead of storing the print."""
+        if isinstance(response, TextResponse):
+            canonical = self.canonical_url(response)
+            if canonical != response.url and is_article_url(canonical):
+                self.crawler.stats.inc_value("jen/print_resolved")
+                yield self.request(canonical, self.parse_article, via=response.url)
+                return
+        # No way back to the article page: keep the print page itself (the cleaner knows print pages,
+        # and its article key equals the article's, so it is stored under the same id).
+        self.logger.info("print page %s (%s) has no canonical link", response.url, article_key(response.url))
+        yield self.raw_article(response)
+
+    @staticmethod
+    def _page_number(url: str) -> int:
+        values = parse_qs(urlsplit(url).query).get("page", ["1"])
+        try:
+            return int(values[0])
+        except ValueError:
+            return 1

@@ -1,0 +1,72 @@
+"""The spider for other outlets: driven by a source entry in config (start URLs or sitemaps, allowed
+domains, an article address pattern), so syndicated copies elsewhere are crawled too.
+
+    scrapy crawl outlet -a source=wftl            # source from config/settings.yaml (or JEN_CONFIG)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+
+from crawler.config import Source, load_config
+from crawler.spiders.base import NewsSpider
+
+
+class OutletSpider(NewsSpider):
+    name = "outlet"
+
+    def __init__(self, source: Source | None = None, **kwargs: Any) -> None:
+        if not isinstance(source, Source):
+            raise ValueError("the outlet spider needs a source: scrapy crawl outlet -a source=NAME")
+        # Named after its source, so each outlet has its own queues and stats in Redis.
+        kwargs.setdefault("name", source.name)
+        super().__init__(**kwargs)
+        self.source = source
+        self.source_name = source.name
+        self.allowed_domains = list(source.allowed_domains)
+        self.article_pattern = re.compile(source.article_pattern) if source.article_pattern else None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OutletSpider:
+        if isinstance(kwargs.get("source"), str):  # from the command line: look the name up in config
+            kwargs["source"] = load_config(crawler.settings.get("JEN_CONFIG")).source(kwargs["source"])
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    async def start(self) -> Any:
+        for url in self.source.sitemap_urls:
+            yield self.request(url, self.parse_sitemap, via="start")
+        for url in self.source.start_urls:
+            yield self.request(url, self.parse_listing, via="start", depth_left=1)
+
+    def is_article(self, url: str) -> bool:
+        if self.article_pattern is None:
+            return False
+        return bool(self.article_pattern.search(url))
+
+    def route(self, url: str, via: str, from_listing: bool) -> Iterable[Any]:
+        if not self.is_allowed_host(url):
+            return
+        if self.is_article(url):
+            yield self.request(url, self.parse_article, via=via)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        """Start pages: follow article links, and pagination/listing links up to a small depth."""
+        if not isinstance(response, TextResponse):
+            yield self.failure(response.url, "not_html", "listing is not an HTML page", response.status)
+            return
+        depth_left = response.meta.get("depth_left", 0)
+        for url, rel in self.links(response):
+            if not self.is_allowed_host(url):
+                continue
+            if self.is_article(url):
+                yield self.request(url, self.parse_article, via=response.url)
+            elif depth_left > 0 and ("next" in rel or "page" in url):
+                yield self.request(url, self.parse_listing, via=response.url, depth_left=depth_left)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        yield self.raw_article(response)
