@@ -16,7 +16,9 @@ from crawler.config import ConfigError
 # Sub-command modules, in the order they appear in ``jen --help``.
 COMMAND_MODULES = (
     "crawler.replica.cli",  # jen replica
+    "crawler.commands.service",  # jen run, jen health, jen redis
     "crawler.commands.crawl",  # jen crawl
+    "crawler.commands.inspect",  # jen inspect
     "crawler.cleaner.cli",  # jen clean
     "crawler.commands.dedupe",  # jen dedupe, jen dupes
     "crawler.commands.demo",  # jen demo
@@ -24,7 +26,8 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jen", description="Just Earth News crawler and syndication detector.")
+    parser = argparse.ArgumentParser(prog="jen",
+                                     description="Just Earth News crawler and syndication detector.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         try:

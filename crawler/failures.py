@@ -32,6 +32,8 @@ _IGNORE_MESSAGES = {
     "robots.txt": "robots_disallowed",
     "max redirections": "redirect_loop",
     "offsite": "offsite",
+    "refused:": "refused",
+    "already stored": "already_stored",
 }
 
 

@@ -21,6 +21,7 @@ class RawArticle:
     source: str  # the source name from config, e.g. "justearthnews"
     encoding: str = "utf-8"
     via: str = ""  # where the link was found (sitemap, feed, listing URL), for the operator
+    lease: str = ""  # queue lease token, acknowledged once the record is stored
 
 
 @dataclass
@@ -35,3 +36,4 @@ class FetchFailure:
     status: int | None = None
     referer: str = ""
     extra: dict = field(default_factory=dict)
+    lease: str = ""  # queue lease token, acknowledged once the failure is recorded

@@ -36,6 +36,18 @@ class Keys:
     def start_urls(self, spider: str) -> str:
         return f"{self.prefix}:{spider}:start_urls"
 
+    def inflight_deadlines(self, spider: str) -> str:
+        """Sorted set: lease token -> deadline (unix time) of requests being processed."""
+        return f"{self.prefix}:{spider}:inflight"
+
+    def inflight_payloads(self, spider: str) -> str:
+        """Hash: lease token -> the queue entry (JSON), put back in the queue if the lease runs out."""
+        return f"{self.prefix}:{spider}:inflight:payloads"
+
+    def run_marker(self, spider: str) -> str:
+        """String with a TTL: the id of the crawl run in progress for this spider (shared by processes)."""
+        return f"{self.prefix}:{spider}:run"
+
     # --- stored output
     @property
     def records(self) -> str:
@@ -46,6 +58,11 @@ class Keys:
     def record_stream(self) -> str:
         """Stream of record ids as they are stored or revised, for consumers."""
         return f"{self.prefix}:records:stream"
+
+    @property
+    def flagged(self) -> str:
+        """Set of the ids of stored records flagged as syndicated copies."""
+        return f"{self.prefix}:records:flagged"
 
     @property
     def dead_letters(self) -> str:

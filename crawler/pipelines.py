@@ -8,7 +8,6 @@ which puts them in the dead-letter queue with their reason. Each pipeline takes 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict
 from typing import Any
 
@@ -21,6 +20,7 @@ from crawler.connection import redis_client
 from crawler.ids import record_id
 from crawler.items import FetchFailure, RawArticle
 from crawler.keys import Keys
+from crawler.queues import ack_lease, with_redis_retry
 from crawler.spiders.base import utc_now
 from dedupe import DedupeParams, Detector, Document, MemoryIndex, RedisIndex
 
@@ -36,11 +36,12 @@ class CleanPipeline:
         record = clean_page(item.html, item.url, source=item.source)
         if record.status == "not_article":
             return FetchFailure(url=item.url, reason="not_article", detail="; ".join(record.problems) or "no article",
-                                source=item.source, failed_at=utc_now(), status=item.status, referer=item.via)
+                                source=item.source, failed_at=utc_now(), status=item.status, referer=item.via,
+                                lease=item.lease)
         clean = record.to_dict()
         canonical = clean.get("canonical_url") or item.canonical_url
         clean.update(id=record_id(item.source, canonical), canonical_url=canonical, source=item.source,
-                     fetched_at=item.fetched_at, http_status=item.status)
+                     fetched_at=item.fetched_at, http_status=item.status, _lease=item.lease)
         return clean
 
 
@@ -92,10 +93,11 @@ class StorePipeline:
     Every store or revision is also appended to a stream for consumers.
     """
 
-    def __init__(self, client: redis.Redis, keys: Keys, retry_seconds: float = 60.0) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, retry_seconds: float = 120.0, crawler: Crawler | None = None):
         self.client = client
         self.keys = keys
         self.retry_seconds = retry_seconds
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -103,25 +105,38 @@ class StorePipeline:
         if not url:
             raise NotConfigured("no JEN_REDIS_URL: records are not stored (use a feed export, or jen crawl)")
         return cls(redis_client(url), Keys(crawler.settings.get("JEN_KEY_PREFIX", "jen")),
-                   crawler.settings.getfloat("JEN_REDIS_RETRY_SECONDS", 60.0))
+                   crawler.settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0), crawler)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, FetchFailure):
-            self._with_retry(self._store_failure, item)
+            with_redis_retry(lambda: self._store_failure(item), self.retry_seconds, "dead-letter queue")
+            self._ack(item.lease)
             return item
         if not isinstance(item, dict) or "id" not in item:
             raise DropItem(f"unknown item type {type(item).__name__}")
         revised = item.pop("_revised", [])
-        self._with_retry(self._store_record, item, revised)
+        lease = item.pop("_lease", "")
+        with_redis_retry(lambda: self._store_record(item, revised), self.retry_seconds, "record store")
+        self._ack(lease)
         return item
 
+    def _ack(self, lease: str) -> None:
+        if lease and self.crawler is not None and self.crawler.spider is not None:
+            ack_lease(self.client, self.keys, self.crawler.spider.name, lease, self.retry_seconds)
+
     def _store_failure(self, failure: FetchFailure) -> None:
-        self.client.rpush(self.keys.dead_letters, json.dumps(asdict(failure), ensure_ascii=False))
+        entry = asdict(failure)
+        entry.pop("lease", None)
+        self.client.rpush(self.keys.dead_letters, json.dumps(entry, ensure_ascii=False))
 
     def _store_record(self, record: dict[str, Any], revised: list[dict[str, Any]]) -> None:
         payload = json.dumps(record, ensure_ascii=False)
         pipe = self.client.pipeline(transaction=True)
         pipe.hset(self.keys.records, record["id"], payload)
+        if record.get("duplicate_of"):
+            pipe.sadd(self.keys.flagged, record["id"])
+        else:
+            pipe.srem(self.keys.flagged, record["id"])
         pipe.xadd(self.keys.record_stream, {"id": record["id"], "event": "stored"}, maxlen=100_000, approximate=True)
         pipe.execute()
         for flags in revised:
@@ -141,23 +156,13 @@ class StorePipeline:
                     stored.update({k: flags[k] for k in FLAG_FIELDS if k in flags})
                     pipe.multi()
                     pipe.hset(self.keys.records, flags["id"], json.dumps(stored, ensure_ascii=False))
+                    if stored.get("duplicate_of"):
+                        pipe.sadd(self.keys.flagged, flags["id"])
+                    else:
+                        pipe.srem(self.keys.flagged, flags["id"])
                     pipe.xadd(self.keys.record_stream, {"id": flags["id"], "event": "revised"},
                               maxlen=100_000, approximate=True)
                     pipe.execute()
                     return
                 except redis.WatchError:
                     continue
-
-    def _with_retry(self, func: Any, *args: Any) -> None:
-        """Redis down (restart, failover): wait and retry rather than lose the item."""
-        deadline = time.monotonic() + self.retry_seconds
-        delay = 0.2
-        while True:
-            try:
-                func(*args)
-                return
-            except (redis.ConnectionError, redis.TimeoutError):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 5.0)

@@ -33,20 +33,39 @@ def scrapy_settings(config: Config, redis_url: str | None, extra: dict[str, Any]
         "JEN_KEY_PREFIX": config.redis.key_prefix,
         "JEN_DEDUPE": dict(config.dedupe),
     }, priority="cmdline")
+    if redis_url:
+        settings.setdict(redis_queue_settings(Keys(config.redis.key_prefix), redis_url), priority="cmdline")
     if extra:
         settings.setdict(extra, priority="cmdline")
     return settings
 
 
+def redis_queue_settings(keys: Keys, redis_url: str) -> dict[str, Any]:
+    """scrapy-redis: request queue, dupefilter and start URLs in Redis, persistent, JSON-encoded."""
+    return {
+        "REDIS_URL": redis_url,
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER_PERSIST": True,  # an interrupted crawl resumes from its queue
+        "SCHEDULER_QUEUE_CLASS": "crawler.queues.LeasedPriorityQueue",
+        "SCHEDULER_SERIALIZER": "crawler.queues",
+        "SCHEDULER_QUEUE_KEY": keys.scheduler_queue_template(),
+        "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter_template(),
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "REDIS_START_URLS_KEY": keys.start_urls_template(),
+        "REDIS_PARAMS": {"socket_timeout": 30, "socket_connect_timeout": 10, "retry_on_timeout": True},
+    }
+
+
 def spider_for(source: Source) -> tuple[type, dict[str, Any]]:
     """The spider class and its keyword arguments for one configured source."""
     if source.spider == "justearthnews":
-        return JustEarthNewsSpider, {"base_url": source.base_url, "source_name": source.name}
+        return JustEarthNewsSpider, {"base_url": source.base_url, "source_name": source.name,
+                                     "allow_private": source.allow_private, "name": source.name}
     return OutletSpider, {"source": source}
 
 
 def crawl_here(config: Config, source_names: list[str], redis_url: str | None,
-               extra_settings: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+               extra_settings: dict[str, Any] | None = None, only_queued: bool = False) -> dict[str, dict[str, Any]]:
     """Crawl the given sources in this process, concurrently; returns each crawl's Scrapy stats."""
     process = CrawlerProcess(scrapy_settings(config, redis_url, extra_settings), install_root_handler=True)
     crawlers = {}
@@ -54,7 +73,7 @@ def crawl_here(config: Config, source_names: list[str], redis_url: str | None,
         spider_cls, kwargs = spider_for(config.source(name))
         crawler = process.create_crawler(spider_cls)
         crawlers[name] = crawler
-        process.crawl(crawler, **kwargs)
+        process.crawl(crawler, only_queued=only_queued, **kwargs)
     process.start()
     return {name: dict(crawler.stats.get_stats()) for name, crawler in crawlers.items()}
 

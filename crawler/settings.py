@@ -41,13 +41,25 @@ REDIRECT_MAX_TIMES = 5
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-DOWNLOADER_MIDDLEWARES: dict[str, int] = {}
+DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt (100) and the offsite check, so a refused URL is never even asked about.
+    "crawler.middlewares.SafetyMiddleware": 40,
+    "crawler.middlewares.SkipStoredMiddleware": 50,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.LeaseAckMiddleware": 950,
+}
 
 # Clean (300), flag copies (500), store (800); each raises NotConfigured when it has nothing to do.
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 300,
     "crawler.pipelines.DedupePipeline": 500,
     "crawler.pipelines.StorePipeline": 800,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.CrawlRun": 500,
+    "crawler.extensions.ProgressLine": 510,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"

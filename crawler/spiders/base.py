@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy_redis.spiders import RedisMixin
 from twisted.python.failure import Failure
 
 from crawler.failures import classify_failure
 from crawler.items import FetchFailure, RawArticle
+from crawler.keys import Keys
+from crawler.queues import LEASE_META, ack_lease, with_redis_retry
 from crawler.urls import normalize_url
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
@@ -28,16 +35,95 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-class NewsSpider(scrapy.Spider):
-    """Base class: subclasses decide which links are articles, listings and print pages."""
+# Failures that are the crawler doing its job, not something going wrong.
+NOT_FAILURES = ("robots_disallowed", "already_stored")
+
+
+class NewsSpider(RedisMixin, scrapy.Spider):
+    """Base class: subclasses decide which links are articles, listings and print pages.
+
+    With ``JEN_REDIS_URL`` set, the spider also reads start URLs pushed to its Redis start-URL queue
+    (scrapy-redis), and closes once idle rather than waiting forever for more.
+    """
 
     source_name: str = ""
+    allow_private: bool = False
+    only_queued: bool = False  # crawl only what was pushed to the start-URL queue (manual triggers)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.keys = Keys(crawler.settings.get("JEN_KEY_PREFIX", "jen"))
+        spider.idle_wait = crawler.settings.getfloat("JEN_IDLE_WAIT_SECONDS", 300.0)
+        spider._idle_since: float | None = None
+        if crawler.settings.get("JEN_REDIS_URL"):
+            crawler.settings.frozen = False
+            crawler.settings.set("REDIS_START_URLS_KEY", spider.keys.start_urls_template())
+            spider.setup_redis(crawler)
+        crawler.signals.connect(spider._reset_idle, signal=signals.response_received)
+        return spider
+
+    # --- start ----------------------------------------------------------------------------------
+    def default_start_requests(self) -> Iterable[scrapy.Request]:
+        """The requests of a full crawl of this source (sitemaps, feeds, home pages)."""
+        raise NotImplementedError
+
+    async def start(self) -> Any:
+        queued = list(self.next_requests()) if self.server is not None else []
+        for request in queued:
+            yield request
+        if not queued and not self.only_queued:
+            for request in self.default_start_requests():
+                yield request
+
+    def make_request_from_data(self, data: bytes | str) -> list[scrapy.Request]:
+        """A start-URL queue entry (JSON ``{"url": ..., "force": true}`` or a bare URL) -> requests."""
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        try:
+            entry = json.loads(text) if text.lstrip().startswith("{") else {"url": text.strip()}
+            url = entry["url"]
+            if not isinstance(url, str):
+                raise TypeError("url is not a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            self.logger.error("bad start-URL entry %r: %s", text[:200], exc)
+            self.crawler.stats.inc_value("jen/failures/bad_start_url")
+            return []
+        return [request.replace(dont_filter=True, meta={**request.meta, "force": bool(entry.get("force", True))})
+                for request in self.route_start(url)]
+
+    def route_start(self, url: str) -> Iterable[scrapy.Request]:
+        """Requests for a URL given by an operator: a sitemap, a feed, a listing or an article."""
+        raise NotImplementedError
+
+    # --- idling: close when there is nothing left, but not while other processes still work -------
+    def _reset_idle(self, *args: Any, **kwargs: Any) -> None:
+        self._idle_since = None
+
+    def spider_idle(self) -> None:
+        if self.server is None:
+            return
+        self.schedule_next_requests()
+        if with_redis_retry(lambda: self.count_size(self.redis_key)) > 0:
+            raise DontCloseSpider
+        in_flight = with_redis_retry(lambda: self.server.zcard(self.keys.inflight_deadlines(self.name)))
+        pending = with_redis_retry(lambda: self.server.zcard(self.keys.requests(self.name)))
+        if in_flight or pending:
+            # Another crawler process sharing this crawl may still turn those into new requests.
+            now = time.monotonic()
+            self._idle_since = self._idle_since or now
+            if now - self._idle_since < self.idle_wait:
+                raise DontCloseSpider
+
+    def ack(self, token: str) -> None:
+        """Release a queue lease (no-op without Redis)."""
+        if token and self.server is not None:
+            ack_lease(self.server, self.keys, self.name, token)
 
     # --- requests -------------------------------------------------------------------------------
-    def request(self, url: str, callback: Any, via: str = "", **meta: Any) -> scrapy.Request:
+    def request(self, url: str, callback: Any, via: str = "", article: bool = False, **meta: Any) -> scrapy.Request:
         """A request with the shared errback, URL normalised so tracking parameters do not duplicate it."""
         return scrapy.Request(normalize_url(url), callback=callback, errback=self.on_error,
-                              meta={"via": via, **meta})
+                              meta={"via": via, "article": article, **meta})
 
     # --- sitemaps -------------------------------------------------------------------------------
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
@@ -107,6 +193,7 @@ class NewsSpider(scrapy.Spider):
             source=self.source_name,
             encoding=response.encoding,
             via=response.meta.get("via", ""),
+            lease=response.meta.get(LEASE_META, ""),
         )
 
     def canonical_url(self, response: TextResponse) -> str:
@@ -123,20 +210,22 @@ class NewsSpider(scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in getattr(self, "allowed_domains", []) or [])
 
     def failure(self, url: str, reason: str, detail: str, status: int | None = None,
-                referer: str = "") -> FetchFailure:
+                referer: str = "", lease: str = "") -> FetchFailure:
         self.crawler.stats.inc_value(f"jen/failures/{reason}")
         self.logger.warning("failed %s: %s (%s)", url, reason, detail)
         return FetchFailure(url=url, reason=reason, detail=detail, source=self.source_name,
-                            failed_at=utc_now(), status=status, referer=referer)
+                            failed_at=utc_now(), status=status, referer=referer, lease=lease)
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         """Errback of every request: record the failure; the crawl goes on."""
         request = failure.request  # type: ignore[attr-defined]
         reason, detail, status = classify_failure(failure)
-        if reason == "robots_disallowed":
-            self.crawler.stats.inc_value("jen/robots_disallowed")
-            return  # obeying robots.txt is not a failure
-        yield self.failure(request.url, reason, detail, status, referer=request.meta.get("via", ""))
+        lease = request.meta.get(LEASE_META, "")
+        if reason in NOT_FAILURES:
+            self.crawler.stats.inc_value(f"jen/{reason}")
+            self.ack(lease)
+            return
+        yield self.failure(request.url, reason, detail, status, referer=request.meta.get("via", ""), lease=lease)
 
     @staticmethod
     def json_body(response: Response) -> Any:

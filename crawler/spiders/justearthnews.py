@@ -25,8 +25,11 @@ class JustEarthNewsSpider(NewsSpider):
     name = "justearthnews"
 
     def __init__(self, base_url: str = "https://justearthnews.com", source_name: str = "justearthnews",
-                 follow_article_links: bool = True, max_listing_pages: int = 50, **kwargs: Any) -> None:
+                 follow_article_links: bool = True, max_listing_pages: int = 50, allow_private: bool = False,
+                 only_queued: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.allow_private = allow_private
+        self.only_queued = only_queued
         self.base_url = base_url.rstrip("/")
         self.source_name = source_name
         host = host_of(self.base_url)
@@ -41,25 +44,32 @@ class JustEarthNewsSpider(NewsSpider):
         kwargs.setdefault("base_url", settings.get("JEN_BASE_URL", "https://justearthnews.com"))
         kwargs.setdefault("follow_article_links", settings.getbool("JEN_FOLLOW_ARTICLE_LINKS", True))
         kwargs.setdefault("max_listing_pages", settings.getint("JEN_MAX_LISTING_PAGES", 50))
+        kwargs.setdefault("allow_private", settings.getbool("JEN_ALLOW_PRIVATE", False))
         return super().from_crawler(crawler, *args, **kwargs)
 
-    def start_urls_to_crawl(self) -> list[tuple[str, Any]]:
-        return [
-            (f"{self.base_url}/sitemap.xml", self.parse_sitemap),
-            (f"{self.base_url}/news/feeds.json", self.parse_feed),
-            (f"{self.base_url}/", self.parse_listing),
-        ]
+    def default_start_requests(self) -> Iterable[Any]:
+        # Discovery pages are fetched on every run (dont_filter), even if an earlier run saw them.
+        for path, callback in (("/sitemap.xml", self.parse_sitemap), ("/news/feeds.json", self.parse_feed),
+                               ("/", self.parse_listing)):
+            yield self.request(self.base_url + path, callback, via="start").replace(dont_filter=True)
 
-    async def start(self) -> Any:
-        for url, callback in self.start_urls_to_crawl():
-            yield self.request(url, callback, via="start")
+    def route_start(self, url: str) -> Iterable[Any]:
+        path = urlsplit(url).path
+        if path.endswith((".xml", ".xml.gz")):
+            yield self.request(url, self.parse_sitemap, via="trigger")
+        elif path.endswith(".json"):
+            yield self.request(url, self.parse_feed, via="trigger")
+        elif is_article_url(url) or is_print_url(url):
+            yield from self.route(url, via="trigger", from_listing=False)
+        else:
+            yield self.request(url, self.parse_listing, via="trigger")
 
     # --- discovery --------------------------------------------------------------------------------
     def route(self, url: str, via: str, from_listing: bool) -> Iterable[Any]:
         if not self.is_allowed_host(url):
             return
         if is_article_url(url):
-            yield self.request(url, self.parse_article, via=via)
+            yield self.request(url, self.parse_article, via=via, article=True)
         elif is_print_url(url):
             yield self.request(url, self.parse_print, via=via)
         elif from_listing and is_listing_url(url) and self._page_number(url) <= self.max_listing_pages:
@@ -101,7 +111,8 @@ class JustEarthNewsSpider(NewsSpider):
             canonical = self.canonical_url(response)
             if canonical != response.url and is_article_url(canonical):
                 self.crawler.stats.inc_value("jen/print_resolved")
-                yield self.request(canonical, self.parse_article, via=response.url)
+                yield self.request(canonical, self.parse_article, via=response.url, article=True,
+                                   force=response.meta.get("force", False))
                 return
         # No way back to the article page: keep the print page itself (the cleaner knows print pages,
         # and its article key equals the article's, so it is stored under the same id).

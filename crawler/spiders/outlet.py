@@ -20,7 +20,7 @@ from crawler.spiders.base import NewsSpider
 class OutletSpider(NewsSpider):
     name = "outlet"
 
-    def __init__(self, source: Source | None = None, **kwargs: Any) -> None:
+    def __init__(self, source: Source | None = None, only_queued: bool = False, **kwargs: Any) -> None:
         if not isinstance(source, Source):
             raise ValueError("the outlet spider needs a source: scrapy crawl outlet -a source=NAME")
         # Named after its source, so each outlet has its own queues and stats in Redis.
@@ -28,6 +28,8 @@ class OutletSpider(NewsSpider):
         super().__init__(**kwargs)
         self.source = source
         self.source_name = source.name
+        self.allow_private = source.allow_private
+        self.only_queued = only_queued
         self.allowed_domains = list(source.allowed_domains)
         self.article_pattern = re.compile(source.article_pattern) if source.article_pattern else None
 
@@ -37,11 +39,19 @@ class OutletSpider(NewsSpider):
             kwargs["source"] = load_config(crawler.settings.get("JEN_CONFIG")).source(kwargs["source"])
         return super().from_crawler(crawler, *args, **kwargs)
 
-    async def start(self) -> Any:
+    def default_start_requests(self) -> Iterable[Any]:
         for url in self.source.sitemap_urls:
-            yield self.request(url, self.parse_sitemap, via="start")
+            yield self.request(url, self.parse_sitemap, via="start").replace(dont_filter=True)
         for url in self.source.start_urls:
-            yield self.request(url, self.parse_listing, via="start", depth_left=1)
+            yield self.request(url, self.parse_listing, via="start", depth_left=1).replace(dont_filter=True)
+
+    def route_start(self, url: str) -> Iterable[Any]:
+        if url.split("?")[0].endswith((".xml", ".xml.gz")):
+            yield self.request(url, self.parse_sitemap, via="trigger")
+        elif self.is_article(url):
+            yield self.request(url, self.parse_article, via="trigger", article=True)
+        else:
+            yield self.request(url, self.parse_listing, via="trigger", depth_left=1)
 
     def is_article(self, url: str) -> bool:
         if self.article_pattern is None:
@@ -52,7 +62,7 @@ class OutletSpider(NewsSpider):
         if not self.is_allowed_host(url):
             return
         if self.is_article(url):
-            yield self.request(url, self.parse_article, via=via)
+            yield self.request(url, self.parse_article, via=via, article=True)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         """Start pages: follow article links, and pagination/listing links up to a small depth."""
@@ -64,7 +74,7 @@ class OutletSpider(NewsSpider):
             if not self.is_allowed_host(url):
                 continue
             if self.is_article(url):
-                yield self.request(url, self.parse_article, via=response.url)
+                yield self.request(url, self.parse_article, via=response.url, article=True)
             elif depth_left > 0 and ("next" in rel or "page" in url):
                 yield self.request(url, self.parse_listing, via=response.url, depth_left=depth_left)
 

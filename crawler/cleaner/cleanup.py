@@ -1,0 +1,502 @@
+"""Clean-up shared by every parser: input guards, text comparison, captions, sidebars, dates, datelines.
+
+Every decision about furniture (captions, alt texts, file names, sidebar headlines) is made by comparing
+normalised TEXT, not by looking for one class name, so a template change does not bring the junk back.
+Parsers collect candidate blocks and the facts they know (images, headline, sidebar links) and hand them
+to `filter_blocks`, which keeps the article's paragraphs and writes every removal to the audit trail.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urljoin, urlsplit
+
+from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
+
+# Pages above this many characters are trimmed before parsing, so memory stays bounded whatever arrives.
+MAX_INPUT_CHARS = 5_000_000
+IST = timezone(timedelta(hours=5, minutes=30))
+
+# --- input guards --------------------------------------------------------------------------------------
+
+_CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+# Typical UTF-8-read-as-cp1252/latin-1 sequences: "â€™", "Ã©", "Â ".
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                       "\u0192\u02c6\u02dc\u2010-\u203a\u20ac\u2122]")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes to text. Valid UTF-8 wins over any declared charset, because pages often lie about theirs."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if m := _CHARSET_META.search(data[:4096]):
+        try:
+            return data.decode(m.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def _unmojibake_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return run.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return run
+
+
+# A run of characters that could be UTF-8 bytes shown as cp1252 (lead byte + continuation bytes).
+_MOJIBAKE_RUN = re.compile("(?:[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                           "\u02c6\u02dc\u2010-\u203a\u20ac\u2122]{1,3})+")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was decoded with a wrong (declared) charset: "didnâ€™t" -> "didn’t"."""
+    if not _MOJIBAKE.search(text):
+        return text
+    return _MOJIBAKE_RUN.sub(_unmojibake_run, text)
+
+
+def prepare_input(html: str | bytes | None) -> tuple[str, list[str], bool]:
+    """Make any input safe to parse: text, trimmed to `MAX_INPUT_CHARS`, mojibake repaired.
+
+    Returns ``(html, problems, fatal)``; ``fatal`` means there is nothing worth parsing (empty, binary).
+    """
+    problems: list[str] = []
+    if html is None:
+        return "", ["empty input"], True
+    if isinstance(html, bytes | bytearray):
+        if len(html) > MAX_INPUT_CHARS * 4:
+            html = bytes(html[: MAX_INPUT_CHARS * 4])
+        html = decode_bytes(bytes(html))
+    if len(html) > MAX_INPUT_CHARS:
+        problems.append(f"input of {len(html):,} characters trimmed to {MAX_INPUT_CHARS:,}")
+        html = html[:MAX_INPUT_CHARS]
+    if not html.strip():
+        return "", ["empty input"], True
+    sample = html[:8192]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    if bad > len(sample) * 0.05 or "<" not in sample:
+        return "", [*problems, f"binary or non-HTML content ({bad} control characters in the first "
+                                f"{len(sample)})"], True
+    if "\x00" in html:
+        html = html.replace("\x00", "")
+    html = repair_mojibake(html)
+    return html, problems, False
+
+
+def looks_truncated(html: str) -> bool:
+    """A page cut off in transit has no closing ``</html>`` / ``</body>`` near its end."""
+    tail = html[-2048:].lower()
+    return "</html>" not in tail and "</body>" not in tail
+
+
+# --- text comparison -----------------------------------------------------------------------------------
+
+_WS = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def clean_ws(text: str) -> str:
+    """Collapse runs of white space (incl. non-breaking spaces) to one space, strip the ends."""
+    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
+
+
+def norm(text: str) -> str:
+    """Comparison key: NFKC, case-folded, punctuation and quotes dropped, single spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+# File names leaking as text: "-1646347542.jpg)", "ukraine-talks-1646347542.jpg", "/news_pic/2022/ab12.png".
+FILE_NAME = re.compile(r"[\w./%-]*\.(?:jpe?g|png|gif|webp|avif|bmp|svg)\)?(?=\W|$)", re.I)
+# Captions written as a credit line: "Image: UNI", "Photo courtesy: X", "Representational image: X".
+CAPTION_PREFIX = re.compile(
+    r"^(?:(?:representational|representative|file|lead|featured)\s+)?(?:image|photo|picture|pic|photograph|"
+    r"file photo|visual)s?(?:\s+(?:courtesy|credit|credits|source))?\s*(?:[:|–—-]|courtesy\b|by\b)\s*"
+    r"|^(?:courtesy|credit|credits|source)\s*[:|–—-]\s*",
+    re.I,
+)
+# Unreplaced template placeholders on print pages: "{image_1}", "{{ image_2 }}".
+PLACEHOLDER = re.compile(r"\{\{?\s*[a-z_]+\d*\s*\}?\}", re.I)
+# A ticker line above the headline on print pages.
+TICKER = re.compile(r"^(?:top pick|breaking|breaking news|trending|latest|just in|flash)\s*[:|–—-]", re.I)
+# Labels that introduce a list of other stories.
+RELATED_LABEL = re.compile(
+    r"^(?:also read|read also|read more|more from|related(?: stories| news| articles| posts)?|you may also like|"
+    r"recommended|latest(?: news| stories)?|top stories|trending(?: now)?|more stories|popular|"
+    r"most read|don'?t miss|see also|also see|suggested|share this|share on)\b\W*",
+    re.I,
+)
+COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4})|all rights reserved\.?$", re.I)
+SHARE_WORDS = frozenset(norm(w) for w in (
+    "print", "share", "tweet", "email", "whatsapp", "facebook", "twitter", "linkedin", "telegram",
+    "copy link", "advertisement", "advertisements", "sponsored", "comments", "subscribe",
+))
+# News agencies whose names count as text credits when they appear as "(UNI)" or "Image: UNI".
+AGENCIES = frozenset({
+    "UNI", "IANS", "PTI", "ANI", "AFP", "AP", "Reuters", "ABC News", "DPA", "EFE", "Xinhua",
+    "Anadolu Agency", "Bloomberg", "TASS", "Kyodo", "Yonhap", "BBC", "CNN", "NNA", "Sputnik",
+})
+_AGENCY_BY_NORM = {norm(a): a for a in AGENCIES}
+# "(AP)" inside running text is as often Andhra Pradesh as the Associated Press: only datelines count.
+_TEXT_ONLY_EXCLUDED = frozenset({"AP"})
+# A credit at the end of a descriptive caption: "Cattle in Kenya. Photo: AP", "… | Image: UNI".
+_TRAILING_CREDIT = re.compile(
+    r"(?:^|[.;!?]\s+|\s[|–—-]\s*)(?:photo|image|picture|pic|photograph|credit|source)s?(?:\s+courtesy)?\s*:\s*"
+    r"(?P<credit>[^.;|]{1,80})\s*$",
+    re.I,
+)
+
+
+def caption_credit(caption: str) -> str:
+    """The credit part of a caption: "Image: UNI" -> "UNI", "Photo courtesy: Twitter/@x" -> "Twitter/@x".
+
+    A caption without a credit prefix is returned whole (wire photo captions are usually the credit).
+    """
+    text = clean_ws(caption)
+    if not CAPTION_PREFIX.match(text) and (m := _TRAILING_CREDIT.search(text)):
+        return m["credit"].strip()
+    stripped = CAPTION_PREFIX.sub("", text, count=1).strip()
+    # "Image: Representational/Unsplash" names the source after the qualifier.
+    stripped = re.sub(r"^(?:representational|representative|file)\s*(?:image|photo)?\s*[/:|,-]\s*", "",
+                      stripped, flags=re.I)
+    return stripped or text
+
+
+def agency_of(credit: str) -> str | None:
+    """The agency a credit names outright ("UNI"), or None for a photographer, a tweet, a stock site."""
+    return _AGENCY_BY_NORM.get(norm(credit))
+
+
+def is_caption_line(text: str) -> bool:
+    """Short text that reads as a photo credit line ("Image: UNI"), whatever image it belonged to."""
+    return len(text) <= 200 and bool(CAPTION_PREFIX.match(text))
+
+
+# --- dates ---------------------------------------------------------------------------------------------
+
+_BYLINE_DATE = re.compile(
+    r"(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})(?:,?\s+(?:at\s+)?(?P<H>\d{1,2})[:.](?P<M>\d{2})"
+    r"\s*(?P<ap>[ap]\.?m\.?)?)?",
+    re.I,
+)
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                           "nov", "dec"))}
+
+
+def parse_iso(value: str | None, default_tz: timezone | None = None) -> str | None:
+    """An ISO 8601 timestamp with its offset, or None if unreadable; naive values get `default_tz`."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        if default_tz is None:
+            return None
+        dt = dt.replace(tzinfo=default_tz)
+    return dt.isoformat()
+
+
+def parse_byline_date(text: str, tz: timezone = IST) -> str | None:
+    """"03 Mar 2022, 04:05 pm" -> "2022-03-03T16:05:00+05:30" (JEN prints local Indian time)."""
+    m = _BYLINE_DATE.search(text)
+    if not m:
+        return None
+    month = _MONTHS.get(m["m"][:3].lower())
+    if month is None:
+        return None
+    hour, minute = int(m["H"] or 0), int(m["M"] or 0)
+    if m["ap"]:
+        pm = m["ap"].lower().startswith("p")
+        hour = hour % 12 + (12 if pm else 0)
+    try:
+        return datetime(int(m["y"]), month, int(m["d"]), hour, minute, tzinfo=tz).isoformat()
+    except ValueError:
+        return None
+
+
+# --- datelines and text credits ------------------------------------------------------------------------
+
+# "Kyiv (JEN): ", "New Delhi (UNI): ", "KYIV, March 3 (Reuters) - "
+_DATELINE_AGENCY = re.compile(
+    r"^(?P<place>[A-Z][\w.'’ -]{0,40}?)(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*\((?P<agency>[A-Za-z][\w .]{0,20})\)"
+    r"(?:\s*[:—–-]\s|\s+(?=[A-Z\"“‘']))"
+)
+# "(NEW YORK) — Peace talks ...", "NEW YORK (AP) — ..." is handled above.
+_DATELINE_PAREN = re.compile(r"^\((?P<place>[A-Z][A-Za-z.'’ -]{1,40})\)\s*[—–-]+\s")
+# "LONDON — Talks ...", "KYIV: ..." (upper-case place name only, so ordinary sentences never match)
+_DATELINE_CAPS = re.compile(r"^(?P<place>[A-Z][A-Z.'’ -]{1,40}[A-Z])(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*[—–:]\s")
+_TEXT_AGENCY = re.compile(r"\((?P<agency>[A-Z][A-Za-z ]{1,20})\)")
+
+
+def dateline_of(first_paragraph: str) -> tuple[str | None, str | None]:
+    """(place, agency) of a lede's dateline: "Kyiv (JEN): ..." -> ("Kyiv", "JEN")."""
+    if m := _DATELINE_AGENCY.match(first_paragraph):
+        return m["place"].strip(), m["agency"].strip()
+    if m := _DATELINE_PAREN.match(first_paragraph):
+        return m["place"].strip(), None
+    if m := _DATELINE_CAPS.match(first_paragraph):
+        return m["place"].strip(), None
+    return None, None
+
+
+def text_credits(paragraphs: Sequence[str], own: Iterable[str] = ()) -> list[str]:
+    """Agencies credited in the text, "(UNI)", in order of first appearance; the outlet's own tag excluded."""
+    own_norm = {norm(o) for o in own}
+    found: list[str] = []
+    for para in paragraphs:
+        for m in _TEXT_AGENCY.finditer(para):
+            agency = agency_of(m["agency"])
+            if agency and agency not in _TEXT_ONLY_EXCLUDED and norm(agency) not in own_norm and agency not in found:
+                found.append(agency)
+    return found
+
+
+# --- blocks and the filter -----------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """One candidate paragraph, with the facts about its links the sidebar test needs."""
+
+    text: str
+    link_chars: int = 0  # characters of text inside <a> elements
+    article_links: int = 0  # links to other article pages
+    in_list: bool = False  # inside <ul>/<ol>
+    list_id: int = 0  # identity of the enclosing list, so a list is judged as a whole
+    heading: bool = False
+
+
+@dataclass
+class Known:
+    """What the page says about itself, used to recognise furniture by its text."""
+
+    title: str = ""
+    images: list[ImageRecord] = field(default_factory=list)
+    sidebar_titles: set[str] = field(default_factory=set)  # normalised headlines linked from outside the body
+    byline_texts: set[str] = field(default_factory=set)  # normalised byline / date lines
+
+
+def is_link_block(block: Block) -> bool:
+    """Mostly anchor text pointing at other stories: a headline link, not a paragraph with a link in it."""
+    if not block.text or block.article_links == 0:
+        return False
+    return block.link_chars >= 0.7 * len(block.text)
+
+
+def image_record(src: str, base_url: str, alt: str, caption: str) -> ImageRecord:
+    """One image record: absolute src, alt and caption cleaned, credit derived from the caption."""
+    caption = clean_ws(caption)
+    alt = clean_ws(alt)
+    credit = caption_credit(caption) if caption else ""
+    return ImageRecord(src=urljoin(base_url, src.strip()), alt=alt, caption=caption, credit=credit)
+
+
+def drop_prefix(text: str, prefix: str) -> str:
+    """Remove `prefix` (compared loosely, by `norm`) from the start of `text`."""
+    words = text.split()
+    want = norm(prefix)
+    for i in range(1, len(words) + 1):
+        if norm(" ".join(words[:i])) == want:
+            return " ".join(words[i:])
+    return text
+
+
+def split_caption(alt: str, caption_text: str, alt_shown: bool = False) -> tuple[str, list[Removal]]:
+    """A figure's caption once: templates print the alt text before the caption inside <figcaption>.
+
+    The alt is cut off the front only when what follows is a credit line ("Alt Image: UNI") or the page
+    prints the alt as its own element (`alt_shown`); "Jadeja celebrates a wicket on day three. Photo: X"
+    merely starts with its alt and stays whole.
+    """
+    caption = clean_ws(caption_text)
+    removed: list[Removal] = []
+    if alt and caption != alt and norm(caption).startswith(norm(alt) + " "):
+        rest = drop_prefix(caption, alt)
+        if alt_shown or is_caption_line(rest) or norm(rest) == norm(alt):
+            removed.append(Removal("alt_text", alt))
+            caption = rest
+        # "Image: UNI Image: UNI" (alt equal to the caption, printed before it)
+    half = caption.split()
+    if len(half) % 2 == 0 and half and norm(" ".join(half[: len(half) // 2])) == norm(" ".join(half[len(half) // 2:])):
+        removed.append(Removal("caption_duplicate", " ".join(half[len(half) // 2:])))
+        caption = " ".join(half[: len(half) // 2])
+    return caption, removed
+
+
+def name_figure_text(text: str, alt: str, caption: str) -> list[Removal]:
+    """Name the pieces of a figure's extra visible text: leaked file name, alt text, caption again."""
+    out: list[Removal] = []
+    rest = text
+    while m := FILE_NAME.search(rest):
+        out.append(Removal("file_name", m.group(0)))
+        rest = (rest[: m.start()] + " " + rest[m.end():]).strip()
+    if not norm(rest):
+        return out
+    if alt and norm(rest).startswith(norm(alt)):
+        out.append(Removal("alt_text", alt))
+        rest = drop_prefix(rest, alt)
+    if not norm(rest):
+        return out
+    if caption and norm(rest) == norm(caption):
+        out.append(Removal("caption_duplicate", caption))
+    else:
+        out.append(Removal("furniture", clean_ws(rest)))
+    return out
+
+
+def _strip_phrases(key: str, phrases: Sequence[str]) -> str:
+    """Remove every known phrase from a normalised text; what is left is the block's own content."""
+    for phrase in phrases:
+        if phrase and phrase in key:
+            key = re.sub(rf"(?:^| ){re.escape(phrase)}(?= |$)", " ", key)
+    return key.strip()
+
+
+def classify_block(text: str, known: Known, phrases: Sequence[str]) -> str | None:
+    """The removal kind of a block that is furniture by its text, or None for an article paragraph."""
+    key = norm(text)
+    if not key:
+        return "furniture"
+    if PLACEHOLDER.fullmatch(text.strip()):
+        return "placeholder"
+    if TICKER.match(text):
+        return "ticker"
+    if key in SHARE_WORDS:
+        return "furniture"
+    if key in known.byline_texts:
+        return "byline"
+    for img in known.images:
+        if img.caption and key == norm(img.caption):
+            return "caption_duplicate"
+    for img in known.images:
+        if img.alt and key == norm(img.alt):
+            return "alt_text"
+    if known.title and key == norm(known.title):
+        # The headline again: as an image's alt/title text when one carries it, else page furniture.
+        return "alt_text" if any(norm(img.alt) == key for img in known.images) else "furniture"
+    if key in known.sidebar_titles:
+        return "sidebar_headline"
+    without_files = FILE_NAME.sub(" ", text)
+    if without_files != text and not norm(without_files):
+        return "file_name"
+    # Several known strings run together: "-1646347542.jpg) Image: X", "Alt text Image: UNI".
+    rest = _strip_phrases(norm(without_files), phrases)
+    if not rest:
+        return "file_name" if without_files != text else "caption_duplicate"
+    if is_caption_line(text):
+        return "caption_duplicate"
+    if RELATED_LABEL.match(text) and len(text) < 40:
+        return "furniture"
+    if COPYRIGHT.search(text) and len(text) < 200:
+        return "furniture"
+    return None
+
+
+def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) -> list[str]:
+    """Keep the article's paragraphs; record why every other block went. Order is preserved."""
+    phrases = sorted(
+        {norm(p) for img in known.images for p in (img.caption, img.alt, img.credit) if p}
+        | ({norm(known.title)} if known.title else set()),
+        key=len,
+        reverse=True,
+    )
+    # A list is judged whole: if most of its items are headline links, every item is sidebar.
+    list_votes: dict[int, list[bool]] = {}
+    for b in blocks:
+        if b.in_list:
+            list_votes.setdefault(b.list_id, []).append(is_link_block(b))
+    sidebar_lists = {lid for lid, votes in list_votes.items() if sum(votes) >= max(1, 0.6 * len(votes))}
+
+    kept: list[str] = []
+    after_label = False  # an "Also read" label turns the following headline links into sidebar
+    for b in blocks:
+        text = clean_ws(b.text)
+        if not text:
+            continue
+        kind = classify_block(text, known, phrases)
+        if kind is None and (is_link_block(b) or (b.in_list and b.list_id in sidebar_lists)):
+            kind = "sidebar_headline"
+        if kind is None and after_label and b.link_chars and b.link_chars >= 0.5 * len(text):
+            kind = "sidebar_headline"
+        if kind is not None:
+            after_label = kind == "furniture" and bool(RELATED_LABEL.match(text)) or (
+                after_label and kind == "sidebar_headline")
+            record.removed.append(Removal(kind=kind, text=_audit_text(text, b, kind)))
+            continue
+        after_label = False
+        kept.append(text)
+    return kept
+
+
+def _audit_text(text: str, block: Block, kind: str) -> str:
+    if kind == "sidebar_headline":
+        # "- Pakistan: ..." list markers and an "Also read:" label are not part of the headline.
+        return RELATED_LABEL.sub("", text.lstrip("-•*· "), count=1).strip()
+    return text
+
+
+def dedupe_removed(removed: list[Removal]) -> list[Removal]:
+    """The audit keeps each (kind, text) once, in first-seen order."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for r in removed:
+        if (r.kind, r.text) not in seen:
+            seen.add((r.kind, r.text))
+            out.append(r)
+    return out
+
+
+def finish(record: CleanRecord, body: list[str], *, truncated: bool, own_tags: Iterable[str] = ()) -> CleanRecord:
+    """Fill text, dateline, credits and status from the kept body; the same rules for every parser."""
+    record.body = body
+    record.text = "\n\n".join(body)
+    if body and record.dateline is None:
+        place, agency = dateline_of(body[0])
+        record.dateline = place
+        if agency and agency_of(agency) and agency_of(agency) not in record.credits:
+            record.credits.append(agency_of(agency) or agency)
+    for agency in text_credits(body, own=own_tags):
+        if agency not in record.credits:
+            record.credits.append(agency)
+    # A wire story run under the agency's name ("ABC News") credits the agency.
+    byline_agency = agency_of(record.byline) if record.byline else None
+    if byline_agency and byline_agency not in record.credits:
+        record.credits.append(byline_agency)
+    for img in record.images:
+        agency = agency_of(img.credit) if img.credit else None
+        if agency and agency not in record.credits:
+            record.credits.append(agency)
+    record.removed = dedupe_removed(record.removed)
+    if record.status == "not_article":
+        return record
+    if not body:
+        record.status = "not_article"
+        record.problems.append("no article body found")
+        return record
+    if truncated:
+        record.problems.append("truncated HTML: the page ends without </html>")
+    if not record.title:
+        record.problems.append("no title")
+    if not record.published:
+        record.problems.append("no publication date")
+    record.status = "partial" if record.problems else "article"
+    return record
+
+
+def same_site(url: str, base: str) -> bool:
+    """True when `url` is on the same host as `base` (relative links are)."""
+    host = urlsplit(url).hostname
+    return host is None or host == urlsplit(base).hostname

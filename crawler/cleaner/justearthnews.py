@@ -1,0 +1,402 @@
+"""Just Earth News parser: one article page (old or new style, or a print page) -> one `CleanRecord`.
+
+Pure: no network I/O. beautifulsoup4 with the lxml tree builder. The parser finds the element that holds
+most of the article's paragraph text, walks it block by block and hands the blocks to the shared
+clean-up (`crawler.cleaner.cleanup`), which drops captions, alt texts, file names and headline links by
+comparing their text with what the page says about its images and other stories.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Doctype, ProcessingInstruction
+
+from crawler.cleaner import cleanup
+from crawler.cleaner.cleanup import Block, Known, clean_ws, norm
+from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
+from crawler.urls import is_article_url, is_listing_url, is_print_url
+
+SOURCE = "justearthnews"
+SITE_NAME = "Just Earth News"
+HOSTS = ("justearthnews.com", "www.justearthnews.com")
+# " | Just Earth News", " - Just Earth News" at the end of a <title> or og:title.
+_TITLE_SUFFIX = re.compile(r"\s*[|–—-]\s*(?:Just Earth News|JEN)\s*$", re.I)
+
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
+                       "input", "textarea", "object", "embed", "video", "audio", "canvas", "map", "head"})
+LEAF_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "td", "th",
+                       "li", "address"})
+CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "aside", "header", "footer", "nav", "ul",
+                            "ol", "dl", "table", "tbody", "thead", "tr", "figure", "center", "body", "html",
+                            "details", "summary"})
+# Containers that only hold page furniture; their text never belongs to an article body.
+FURNITURE_TAGS = frozenset({"nav", "header", "footer"})
+
+
+_MARKUP = re.compile(r'og:site_name"\s+content="Just Earth News"|\|\s*Just Earth News\s*</title>|'
+                     r'twitter\.com/justearthnews', re.I)
+
+
+def is_markup(html: str) -> bool:
+    """Cheap check for JEN pages served from another host (the replica on 127.0.0.1)."""
+    return bool(_MARKUP.search(html[:20000]))
+
+
+def parse(html: str | bytes, url: str) -> CleanRecord:
+    """Clean one JEN page. Never raises: bad input gives a ``not_article`` or ``partial`` record."""
+    record = CleanRecord(url=url, canonical_url=url, source=SOURCE, parser=SOURCE)
+    text, problems, fatal = cleanup.prepare_input(html)
+    record.problems.extend(problems)
+    if fatal:
+        record.status = "not_article"
+        return record
+    try:
+        return _parse(text, url, record)
+    except Exception as exc:  # a parser bug must not take the crawl down; report it on the record
+        record.status = "not_article"
+        record.problems.append(f"parser error: {type(exc).__name__}: {exc}")
+        return record
+
+
+def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
+    soup = BeautifulSoup(html, "lxml")
+    meta = _read_meta(soup)
+    record.canonical_url = urljoin(url, meta.get("canonical", "")) if meta.get("canonical") else url
+    if is_print_url(url) or is_print_url(record.canonical_url) and record.canonical_url == url:
+        record.kind = "print"
+
+    h1 = soup.find("h1")
+    title = clean_ws(h1.get_text(" ")) if h1 else ""
+    if not title:
+        title = _TITLE_SUFFIX.sub("", meta.get("og:title") or meta.get("title") or "").strip()
+    record.title = _TITLE_SUFFIX.sub("", title).strip() or None
+
+    record.published = (
+        cleanup.parse_iso(meta.get("article:published_time"), cleanup.IST)
+        or cleanup.parse_iso(meta.get("ld:datePublished"), cleanup.IST)
+        or cleanup.parse_iso(meta.get("time"), cleanup.IST)
+    )
+    byline_el = _find_byline(soup, h1)
+    byline_text = clean_ws(byline_el.get_text(" ")) if byline_el else ""
+    if not record.published and byline_text:
+        record.published = cleanup.parse_byline_date(byline_text)
+    record.byline = _byline_name(byline_text) or meta.get("ld:author") or meta.get("author") or None
+
+    if meta.get("og:type") == "website" and not h1 or is_listing_url(url) and meta.get("og:type") != "article":
+        return _not_article(record, soup, url, "listing page (home or section), not an article")
+
+    scope = _content_scope(soup)
+    if scope is None:
+        return _not_article(record, soup, url, "no article body found")
+
+    known = Known(title=record.title or "")
+    if byline_text:
+        known.byline_texts.add(norm(byline_text))
+    blocks = list(_blocks(scope, url, record.images, record.removed))
+    known.images = record.images
+    known.sidebar_titles = _sidebar_titles(soup, scope, url, record)
+    _audit_outside(soup, scope, record)
+    body = cleanup.filter_blocks(blocks, known, record)
+    # A print page's ticker may sit inside the content area; a lone placeholder is already dropped.
+    return cleanup.finish(record, body, truncated=cleanup.looks_truncated(html), own_tags=("JEN",))
+
+
+def _not_article(record: CleanRecord, soup: BeautifulSoup, url: str, reason: str) -> CleanRecord:
+    record.status = "not_article"
+    record.problems.append(reason)
+    return record
+
+
+# --- metadata ------------------------------------------------------------------------------------------
+
+
+def _read_meta(soup: BeautifulSoup) -> dict[str, str]:
+    """og:/article: meta tags, <title>, canonical link, JSON-LD datePublished/author, first <time>."""
+    meta: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
+        value = tag.get("content")
+        if isinstance(key, str) and isinstance(value, str) and key.lower() not in meta:
+            meta[key.lower()] = value.strip()
+    if soup.title and soup.title.string:
+        meta["title"] = clean_ws(soup.title.string)
+    for link in soup.find_all("link", rel=True):
+        if "canonical" in (link.get("rel") or []) and link.get("href"):
+            meta["canonical"] = str(link["href"]).strip()
+            break
+    for script in soup.find_all("script", type="application/ld+json"):
+        for item in _json_ld_items(script.string or ""):
+            if "datePublished" in item and "ld:datePublished" not in meta:
+                meta["ld:datePublished"] = str(item["datePublished"])
+            author = item.get("author")
+            if isinstance(author, list) and author:
+                author = author[0]
+            if isinstance(author, dict) and author.get("name") and "ld:author" not in meta:
+                meta["ld:author"] = str(author["name"])
+    time_el = soup.find("time", datetime=True)
+    if time_el is not None:
+        meta["time"] = str(time_el["datetime"])
+    return meta
+
+
+def _json_ld_items(text: str) -> Iterator[dict]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if "@graph" in item:
+                stack.append(item["@graph"])
+            yield item
+
+
+_BYLINE_HINT = re.compile(r"\b(?:by|byline|author|meta|info|date|posted)\b", re.I)
+
+
+def _find_byline(soup: BeautifulSoup, h1: Tag | None) -> Tag | None:
+    """The short line near the headline that carries the author and the date ("JEN | @x | 03 Mar 2022 …")."""
+    candidates: list[Tag] = []
+    if h1 is not None:
+        for el in h1.find_all_next(limit=40):
+            if not isinstance(el, Tag) or el.name in ("p", "figure", "img"):
+                break
+            candidates.append(el)
+    for el in candidates:
+        text = clean_ws(el.get_text(" "))
+        if 0 < len(text) < 200 and cleanup.parse_byline_date(text):
+            return el
+    for el in soup.find_all(class_=_BYLINE_HINT, limit=10):
+        text = clean_ws(el.get_text(" "))
+        if 0 < len(text) < 200:
+            return el
+    return None
+
+
+def _byline_name(text: str) -> str | None:
+    """"Just Earth News | @justearthnews | 03 Mar 2022, 04:05 pm Print" -> "Just Earth News"."""
+    if not text:
+        return None
+    first = re.split(r"\s[|•·]\s|\s@|\s\d{1,2}\s+[A-Z][a-z]{2}", text, maxsplit=1)[0]
+    first = re.sub(r"^(?:by|written by|posted by)\s+", "", first.strip(), flags=re.I).strip(" |,")
+    if not first or cleanup.parse_byline_date(first) or len(first) > 80:
+        return None
+    return first
+
+
+# --- the content area ----------------------------------------------------------------------------------
+
+
+def _content_scope(soup: BeautifulSoup) -> Tag | None:
+    """The element holding most of the article's paragraph text (not link text)."""
+    scores: dict[int, float] = {}
+    parents: dict[int, Tag] = {}
+    for p in soup.find_all("p"):
+        text_len = len(p.get_text().strip())
+        if text_len < 25:
+            continue
+        link_len = sum(len(a.get_text()) for a in p.find_all("a"))
+        if link_len > 0.5 * text_len:
+            continue
+        parent = p.parent
+        if parent is None or _inside(parent, FURNITURE_TAGS):
+            continue
+        scores[id(parent)] = scores.get(id(parent), 0.0) + text_len
+        parents[id(parent)] = parent
+    if not scores:
+        return None
+    best = parents[max(scores, key=lambda k: scores[k])]
+    return best
+
+
+def _inside(el: Tag, names: frozenset[str]) -> bool:
+    node: Tag | None = el
+    while node is not None:
+        if node.name in names:
+            return True
+        node = node.parent
+    return False
+
+
+def _article_href(href: str, page_url: str) -> bool:
+    """A link to another story on the same site (not to this page, a section or a file)."""
+    if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+        return False
+    target = urljoin(page_url, href)
+    if not cleanup.same_site(target, page_url):
+        return False
+    if urlsplit(target).path == urlsplit(page_url).path:
+        return False
+    if is_article_url(target) or is_print_url(target):
+        return True
+    path = urlsplit(target).path.rstrip("/")
+    # Other sites' article paths: deep, with a long slug.
+    return path.count("/") >= 2 and len(path.rsplit("/", 1)[-1]) >= 20 and not is_listing_url(target)
+
+
+def _blocks(scope: Tag, url: str, images: list[ImageRecord], removed: list[Removal]) -> Iterator[Block]:
+    """The content area as candidate blocks, in order; figures become image records (caption once)."""
+    list_counter = [0]
+    yield from _walk(scope, url, images, removed, list_counter, in_list=0)
+
+
+def _walk(el: Tag, url: str, images: list[ImageRecord], removed: list[Removal], counter: list[int],
+          in_list: int) -> Iterator[Block]:
+    buf: list[str] = []
+    link_chars = 0
+    article_links = 0
+
+    def flush() -> Iterator[Block]:
+        nonlocal buf, link_chars, article_links
+        text = clean_ws("".join(buf))
+        if text:
+            yield Block(text=text, link_chars=link_chars, article_links=article_links,
+                        in_list=bool(in_list), list_id=in_list)
+        buf, link_chars, article_links = [], 0, 0
+
+    for child in el.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, Comment | Doctype | ProcessingInstruction):
+                buf.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name in SKIP_TAGS:
+            continue
+        if name == "br":
+            buf.append("\n")
+            yield from flush()
+            continue
+        if name == "figure":
+            yield from flush()
+            _figure(child, url, images, removed)
+            continue
+        if name == "img":
+            _lone_image(child, url, images)
+            continue
+        if name in ("ul", "ol"):
+            yield from flush()
+            counter[0] += 1
+            yield from _walk(child, url, images, removed, counter, in_list=counter[0])
+            continue
+        if name in LEAF_TAGS:
+            yield from flush()
+            for img in child.find_all("img"):
+                _lone_image(img, url, images)
+            text, lc, al = _text_and_links(child, url)
+            if text:
+                yield Block(text=text, link_chars=lc, article_links=al, in_list=bool(in_list),
+                            list_id=in_list, heading=name.startswith("h"))
+            continue
+        if name in CONTAINER_TAGS:
+            yield from flush()
+            if name in FURNITURE_TAGS:
+                continue
+            yield from _walk(child, url, images, removed, counter, in_list)
+            continue
+        # Inline element (a, span, strong, em, ...): part of the running text.
+        if child.find(("figure", "img")) is not None:
+            for img in child.find_all("img"):
+                _lone_image(img, url, images)
+        text, lc, al = _text_and_links(child, url)
+        buf.append(text if name != "a" else f" {text} " if text else "")
+        link_chars += lc
+        article_links += al
+    yield from flush()
+
+
+def _text_and_links(el: Tag, url: str) -> tuple[str, int, int]:
+    """Text of an element, how much of it is link text, and how many links point at other stories."""
+    for junk in el.find_all(SKIP_TAGS):
+        junk.extract()
+    text = clean_ws(el.get_text(" ") if el.name != "a" else el.get_text(" "))
+    anchors = [el] if el.name == "a" else el.find_all("a")
+    link_chars = 0
+    article_links = 0
+    for a in anchors:
+        a_text = clean_ws(a.get_text(" "))
+        link_chars += len(a_text)
+        if a_text and _article_href(str(a.get("href") or ""), url):
+            article_links += 1
+    return text, link_chars, article_links
+
+
+def _figure(fig: Tag, url: str, images: list[ImageRecord], removed: list[Removal]) -> None:
+    """One <figure>: an image record with its caption once; every other text in it goes to the audit."""
+    img = fig.find("img")
+    src = ""
+    alt = ""
+    if img is not None:
+        src = str(img.get("src") or img.get("data-src") or "")
+        alt = clean_ws(str(img.get("alt") or img.get("title") or ""))
+    cap_el = fig.find("figcaption")
+    alt_shown = cap_el is not None and any(
+        norm(c.get_text(" ")) == norm(alt) for c in cap_el.find_all(True)) if alt else False
+    caption, extra = cleanup.split_caption(alt, clean_ws(cap_el.get_text(" ")) if cap_el else "", alt_shown)
+    removed.extend(extra)
+    if src:
+        images.append(cleanup.image_record(src, url, alt, caption))
+    elif caption:
+        removed.append(Removal("caption_duplicate", caption))
+    # Everything else printed in the figure (leaked file name, alt again, caption again) is furniture.
+    for child in fig.find_all(True):
+        if child.name in ("img", "figcaption") or child.find_parent("figcaption") is not None:
+            continue
+        if child.find(True) is not None and child.name not in ("span", "a", "em", "strong", "b", "i"):
+            continue
+        text = clean_ws(child.get_text(" "))
+        if not text:
+            continue
+        removed.extend(cleanup.name_figure_text(text, alt, caption))
+
+
+def _lone_image(img: Tag, url: str, images: list[ImageRecord]) -> None:
+    src = str(img.get("src") or img.get("data-src") or "")
+    if not src or src.startswith("data:"):
+        return
+    if img.find_parent("a") is not None and _article_href(str(img.find_parent("a").get("href") or ""), url):
+        return  # a thumbnail of another story
+    images.append(cleanup.image_record(src, url, str(img.get("alt") or ""), ""))
+
+
+def _sidebar_titles(soup: BeautifulSoup, scope: Tag, url: str, record: CleanRecord) -> set[str]:
+    """Headlines of other stories linked anywhere on the page; those outside the body go to the audit."""
+    titles: set[str] = set()
+    for a in soup.find_all("a", href=True):
+        text = clean_ws(a.get_text(" "))
+        if len(text.split()) < 4 or not _article_href(str(a["href"]), url):
+            continue
+        if a.parent is not None and cleanup.TICKER.match(clean_ws(a.parent.get_text(" "))):
+            continue  # the print page's "Top pick:" line is audited as a ticker
+        titles.add(norm(text))
+        if not _is_descendant(a, scope) and _inside(a, frozenset({"aside", "ul", "ol", "section", "div"})):
+            if not _inside(a, FURNITURE_TAGS):
+                record.removed.append(Removal("sidebar_headline", text))
+    return titles
+
+
+def _is_descendant(el: Tag, ancestor: Tag) -> bool:
+    node = el.parent
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
+
+
+def _audit_outside(soup: BeautifulSoup, scope: Tag, record: CleanRecord) -> None:
+    """Tickers and print placeholders outside the content area are dropped too; note them."""
+    body = soup.body or soup
+    for el in body.find_all(string=cleanup.TICKER):
+        if not _is_descendant(el, scope):
+            record.removed.append(Removal("ticker", clean_ws(el.parent.get_text(" ") if el.parent else str(el))))
