@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import sys
@@ -33,24 +32,38 @@ LEASE_META = "jen_lease"  # request.meta key holding the in-flight token of the 
 
 
 # --- the JSON serializer (module-level loads/dumps, as scrapy-redis expects) ---------------------------
-def _encode_bytes(value: Any) -> Any:
+# Bytes (header names and values, bodies) are kept readable: latin-1 maps every byte to one character,
+# so ``{"__bytes__": "text/html"}`` round-trips exactly and an operator can still read it.
+def _to_json(value: Any) -> Any:
     if isinstance(value, bytes | bytearray):
-        return {"__b64__": base64.b64encode(bytes(value)).decode("ascii")}
+        return {"__bytes__": bytes(value).decode("latin-1")}
+    if isinstance(value, dict):
+        if any(isinstance(k, bytes) for k in value):
+            return {"__bytes_keys__": {(k.decode("latin-1") if isinstance(k, bytes) else str(k)): _to_json(v)
+                                       for k, v in value.items()}}
+        return {str(k): _to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_json(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
     raise TypeError(f"cannot store {type(value).__name__} in a Redis queue as JSON")
 
 
-def _decode_bytes(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1 and "__b64__" in obj:
-        return base64.b64decode(obj["__b64__"])
+def _from_json(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "__bytes__" in obj:
+            return obj["__bytes__"].encode("latin-1")
+        if "__bytes_keys__" in obj:
+            return {k.encode("latin-1"): v for k, v in obj["__bytes_keys__"].items()}
     return obj
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, default=_encode_bytes, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(_to_json(obj), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def loads(data: str | bytes) -> Any:
-    return json.loads(data, object_hook=_decode_bytes)
+    return json.loads(data, object_hook=_from_json)
 
 
 # --- retrying Redis calls ------------------------------------------------------------------------------
@@ -134,7 +147,12 @@ class LeasedPriorityQueue(PriorityQueue):
         return with_redis_retry(lambda: self.server.zcard(self.deadlines_key), self.redis_wait_seconds)
 
     def push(self, request: Request) -> None:
-        data = self._encode_request(request)
+        try:
+            data = self._encode_request(request)
+        except (TypeError, ValueError) as exc:  # never lose a request silently
+            logger.error("request %s cannot be queued as JSON: %s", request.url, exc)
+            self._dead_letter(repr(request.to_dict(spider=self.spider))[:2000], exc, request.url)
+            return
         with_redis_retry(lambda: self.server.execute_command("ZADD", self.key, -request.priority, data),
                          self.redis_wait_seconds, "request queue")
 
@@ -166,9 +184,9 @@ class LeasedPriorityQueue(PriorityQueue):
     def clear(self) -> None:
         self.server.delete(self.key, self.deadlines_key, self.payloads_key)
 
-    def _dead_letter(self, member: str, exc: Exception) -> None:
+    def _dead_letter(self, member: str, exc: Exception, url: str | None = None) -> None:
         logger.error("unreadable request in %s moved to dead letters: %s", self.key, exc)
-        entry = {"url": None, "reason": "bad_queue_entry", "detail": f"{type(exc).__name__}: {exc}",
+        entry = {"url": url, "reason": "bad_queue_entry", "detail": f"{type(exc).__name__}: {exc}",
                  "source": self.spider.name, "failed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                  "status": None, "referer": "", "extra": {"entry": member[:2000]}}
         self.server.rpush(self.keys.dead_letters, json.dumps(entry, ensure_ascii=False))

@@ -1,4 +1,17 @@
 """Syndicated-copy detection with MinHash: pure logic plus a Redis-backed index.
 
 This package never imports scrapy or the crawler; its Redis index is handed a client.
+
+    params = DedupeParams(**config_section)
+    detector = Detector(RedisIndex(client, prefix="jen:dedupe", params=params), params)
+    result = detector.add(Document(id=..., text=..., published=...))
 """
+
+from dedupe.detector import Detector
+from dedupe.memory import MemoryIndex
+from dedupe.model import Cluster, Decision, Document, Result
+from dedupe.params import DedupeParams
+from dedupe.redis_index import ParamsMismatch, RedisIndex
+
+__all__ = ["Cluster", "Decision", "DedupeParams", "Detector", "Document", "MemoryIndex", "ParamsMismatch",
+           "RedisIndex", "Result"]

@@ -19,13 +19,18 @@ class DedupeParams:
     ``containment_threshold``. Candidates come from ``bands`` LSH bands of ``rows`` signature values.
     """
 
-    shingle_size: int = 3  # words per shingle
+    shingle_size: int = 2  # words per shingle (word pairs found most loose copies, bench/dedupe_eval.py)
     num_perm: int = 128  # signature length (16-bit min-hash values)
     bands: int = 32  # LSH bands; bands * rows signature values feed the index
     rows: int = 2  # values per band; small rows find loose copies (Jaccard ~0.2)
     min_tokens: int = 40  # texts with fewer words are recorded but not indexed
     jaccard_threshold: float = 0.3
     containment_threshold: float = 0.5
+    # Agency-template reports (daily pollution, case counts) share boilerplate but not their figures:
+    # when both texts carry at least `min_figures` distinct figures and fewer than this share of the
+    # smaller set of figures is shared, the pair is not a copy. 0 switches the test off.
+    figure_containment: float = 0.75
+    min_figures: int = 5
     min_shingles: int = 25  # fewer distinct informative shingles than this: not indexed
     drop_stopword_shingles: bool = True  # shingles made only of function words say nothing about copying
     seed: int = 1  # seeds the hash functions; every process sharing an index must use the same
@@ -35,7 +40,7 @@ class DedupeParams:
             if not ok:
                 raise ValueError(f"dedupe.{name}: got {getattr(self, name)!r}, expected {expected}")
 
-        for name in ("shingle_size", "num_perm", "bands", "rows", "min_tokens", "min_shingles", "seed"):
+        for name in ("shingle_size", "num_perm", "bands", "rows", "min_tokens", "min_shingles", "min_figures", "seed"):
             value = getattr(self, name)
             need(isinstance(value, int) and not isinstance(value, bool), name, "a whole number")
         need(1 <= self.shingle_size <= 8, "shingle_size", "1 to 8")
@@ -49,6 +54,9 @@ class DedupeParams:
             value = getattr(self, name)
             need(isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1.01,
                  name, "a number in (0, 1] (values above 1 switch the test off)")
+        need(isinstance(self.figure_containment, int | float) and not isinstance(self.figure_containment, bool)
+             and 0 <= self.figure_containment <= 1, "figure_containment", "a number in [0, 1] (0 = off)")
+        need(self.min_figures >= 1, "min_figures", ">= 1")
         need(isinstance(self.drop_stopword_shingles, bool), "drop_stopword_shingles", "true or false")
 
     @classmethod

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedupe.params import DedupeParams
-from dedupe.text import _mix64, clean_lines, is_stopword, word_hashes_at, words
+from dedupe.text import _mix64, clean_lines, figure_mask, is_stopword, word_hashes_at, words
 
 REPETITIVE_RATIO = 0.2  # fewer distinct words than this share of all words: a repeated phrase, not prose
 
@@ -26,6 +26,7 @@ class Sketch:
     signature: np.ndarray  # uint16[num_perm]
     size: int  # distinct informative shingles (for containment estimates)
     fingerprint: bytes  # 8 bytes identifying the exact text (same id + same text = nothing to do)
+    figures: bytes = bytes(32)  # 256-bit set of the text's figures (see dedupe.text.figure_mask)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class Sketcher:
         """Shingle a batch in one pass: all texts' words are hashed, shingled and de-duplicated as one
         array (per-call numpy overhead would otherwise dominate for 500-word texts)."""
         p, k = self.params, self.params.shingle_size
-        encoded = [words(clean_lines(t)).encode("utf-8") for t in texts]
+        cleaned = [clean_lines(t) for t in texts]
+        self._figures = [figure_mask(c) for c in cleaned]
+        encoded = [words(c).encode("utf-8") for c in cleaned]
         lengths = np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=len(encoded))
         doc_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         toks, tok_start = word_hashes_at(b" ".join(encoded))
@@ -112,7 +115,8 @@ class Sketcher:
         for i, text in enumerate(texts):
             fp = text_fingerprint(text)
             reason = reasons[i]
-            out.append(Rejected(reason, fp) if reason else Sketch(sigs[i], int(sets[i].size), fp))
+            out.append(Rejected(reason, fp) if reason else Sketch(sigs[i], int(sets[i].size), fp,
+                                                                         self._figures[i]))
         return out
 
     def sketch(self, text: str) -> Sketch | Rejected:

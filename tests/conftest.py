@@ -40,3 +40,29 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
 def _no_proxy() -> None:
     # The replica is on loopback; a proxy set in the environment must not intercept it.
     os.environ["NO_PROXY"] = os.environ.get("NO_PROXY", "") + ",127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,localhost"
+
+
+@pytest.fixture(scope="session")
+def replica() -> Iterator[dict]:
+    """The bundled replica served over real HTTP on a free port, with its answer key."""
+    from crawler.replica import ReplicaServer, answer_key, build_site
+
+    site = build_site()
+    with ReplicaServer(site, port=0) as server:
+        yield {"site": site, "server": server, "base_urls": dict(server.base_urls),
+               "key": answer_key(site, server.base_urls)}
+
+
+def write_replica_config(path, base_urls: dict[str, str], prefix: str = "jen", redis_url: str | None = None,
+                         **politeness: object):
+    """A config file for crawling the replica fast (no delay: it is our own localhost server)."""
+    import yaml
+
+    from crawler.replica import replica_config
+
+    config = replica_config(base_urls)
+    config["redis"] = {"url": redis_url, "key_prefix": prefix}
+    config["politeness"] = {"download_delay": 0.0, "autothrottle": False, "download_timeout": 10,
+                            **politeness}
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path

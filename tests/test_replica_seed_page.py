@@ -13,7 +13,6 @@ import pytest
 from crawler.replica.answer_key import answer_key, by_url
 from crawler.replica.server import ReplicaServer
 from crawler.replica.site import build_site
-from tests.replica_placeholder_stories import story_data
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_c63315699bf4d3ef.txt"
 BLOCK_TAGS = {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure",
@@ -68,7 +67,7 @@ def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, byte
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[ReplicaServer, dict]]:
-    site = build_site(stories=story_data())
+    site = build_site()
     with ReplicaServer(site) as server:
         yield server, answer_key(site, server.base_urls)
 

@@ -29,7 +29,6 @@ from crawler.replica.cli import replica_config
 from crawler.replica.server import ReplicaServer
 from crawler.replica.site import build_site
 from crawler.urls import is_listing_url
-from tests.replica_placeholder_stories import story_data
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +48,7 @@ def http_get(url: str, headers: dict[str, str] | None = None, timeout: float = 1
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[ReplicaServer, dict]]:
-    site = build_site(stories=story_data())
+    site = build_site()
     with ReplicaServer(site) as server:
         yield server, answer_key(site, server.base_urls)
 
@@ -315,11 +314,10 @@ def test_config_written_for_the_replica_is_valid(served: tuple[ReplicaServer, di
 
 
 def test_builds_are_byte_identical_and_served_bytes_differ_only_by_origin() -> None:
-    data = story_data()
-    first, second = build_site(stories=data), build_site(stories=data)
+    first, second = build_site(), build_site()
     assert first.digest() == second.digest()
-    assert build_site(5, stories=data).digest() == build_site(5, stories=data).digest()
-    assert build_site(5, stories=data).digest() != first.digest()
+    assert build_site(5).digest() == build_site(5).digest()
+    assert build_site(5).digest() != first.digest()
     with ReplicaServer(first) as a, ReplicaServer(second) as b:
         for path in ("/", "/sitemap.xml", "/news/feeds.json"):
             body_a = http_get(a.base_url("justearthnews") + path)[2]
@@ -329,7 +327,7 @@ def test_builds_are_byte_identical_and_served_bytes_differ_only_by_origin() -> N
 
 def test_two_thousand_extra_articles_build_fast_and_all_are_reachable_via_sitemap() -> None:
     started = time.perf_counter()
-    site = build_site(extra_articles=2000, stories=story_data())
+    site = build_site(extra_articles=2000)
     elapsed = time.perf_counter() - started
     assert elapsed < 3.0, f"build took {elapsed:.2f} s"
     with ReplicaServer(site) as server:

@@ -65,6 +65,9 @@ def repair_mojibake(text: str) -> str:
     return _MOJIBAKE_RUN.sub(_unmojibake_run, text)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def prepare_input(html: str | bytes | None) -> tuple[str, list[str], bool]:
     """Make any input safe to parse: text, trimmed to `MAX_INPUT_CHARS`, mojibake repaired.
 
@@ -83,7 +86,7 @@ def prepare_input(html: str | bytes | None) -> tuple[str, list[str], bool]:
     if not html.strip():
         return "", ["empty input"], True
     sample = html[:8192]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    bad = len(_CONTROL.findall(sample))
     if bad > len(sample) * 0.05 or "<" not in sample:
         return "", [*problems, f"binary or non-HTML content ({bad} control characters in the first "
                                 f"{len(sample)})"], True
@@ -102,11 +105,14 @@ def looks_truncated(html: str) -> bool:
 # --- text comparison -----------------------------------------------------------------------------------
 
 _WS = re.compile(r"\s+")
+_NEEDS_WS = re.compile("[\t\n\r\f\v\u00a0\u200b]|  ")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
 def clean_ws(text: str) -> str:
     """Collapse runs of white space (incl. non-breaking spaces) to one space, strip the ends."""
+    if not _NEEDS_WS.search(text):  # the common case, and much cheaper than a substitution
+        return text.strip()
     return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
 
 
@@ -209,10 +215,13 @@ def parse_iso(value: str | None, default_tz: timezone | None = None) -> str | No
     return dt.isoformat()
 
 
-def parse_byline_date(text: str, tz: timezone = IST) -> str | None:
-    """"03 Mar 2022, 04:05 pm" -> "2022-03-03T16:05:00+05:30" (JEN prints local Indian time)."""
+def parse_byline_date(text: str, tz: timezone = IST, need_time: bool = True) -> str | None:
+    """"03 Mar 2022, 04:05 pm" -> "2022-03-03T16:05:00+05:30" (JEN prints local Indian time).
+
+    A date without a time is no publication time: None, unless `need_time` is False (then midnight).
+    """
     m = _BYLINE_DATE.search(text)
-    if not m:
+    if not m or (need_time and m["H"] is None):
         return None
     month = _MONTHS.get(m["m"][:3].lower())
     if month is None:
@@ -389,13 +398,15 @@ def classify_block(text: str, known: Known, phrases: Sequence[str]) -> str | Non
         return "alt_text" if any(norm(img.alt) == key for img in known.images) else "furniture"
     if key in known.sidebar_titles:
         return "sidebar_headline"
-    without_files = FILE_NAME.sub(" ", text)
-    if without_files != text and not norm(without_files):
-        return "file_name"
-    # Several known strings run together: "-1646347542.jpg) Image: X", "Alt text Image: UNI".
-    rest = _strip_phrases(norm(without_files), phrases)
-    if not rest:
-        return "file_name" if without_files != text else "caption_duplicate"
+    # Several known strings run together: "-1646347542.jpg) Image: X", "Alt text Image: UNI". A block longer
+    # than all of them together cannot be made of them (and most paragraphs are), so skip the work.
+    if len(key) <= sum(len(p) + 1 for p in phrases) + 40:
+        without_files = FILE_NAME.sub(" ", text)
+        if without_files != text and not norm(without_files):
+            return "file_name"
+        rest = _strip_phrases(norm(without_files), phrases)
+        if not rest:
+            return "file_name" if without_files != text else "caption_duplicate"
     if is_caption_line(text):
         return "caption_duplicate"
     if RELATED_LABEL.match(text) and len(text) < 40:
@@ -432,7 +443,7 @@ def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) ->
         if kind is None and after_label and b.link_chars and b.link_chars >= 0.5 * len(text):
             kind = "sidebar_headline"
         if kind is not None:
-            after_label = kind == "furniture" and bool(RELATED_LABEL.match(text)) or (
+            after_label = (kind == "furniture" and bool(RELATED_LABEL.match(text))) or (
                 after_label and kind == "sidebar_headline")
             record.removed.append(Removal(kind=kind, text=_audit_text(text, b, kind)))
             continue
@@ -490,7 +501,7 @@ def finish(record: CleanRecord, body: list[str], *, truncated: bool, own_tags: I
         record.problems.append("truncated HTML: the page ends without </html>")
     if not record.title:
         record.problems.append("no title")
-    if not record.published:
+    if not record.published and not any(p.startswith("no publication") for p in record.problems):
         record.problems.append("no publication date")
     record.status = "partial" if record.problems else "article"
     return record

@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
 def fetch(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = FETCH_MAX_BYTES) -> bytes:
     """GET a page, at most `max_bytes` of it (a larger body is cut; the cleaner notes truncation)."""
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only, checked by caller
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
         return resp.read(max_bytes + 1)[:max_bytes]
 
 

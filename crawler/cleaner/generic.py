@@ -74,13 +74,14 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
     record.removed.extend(figure_removed)
 
     if meta.get("og:type") == "website" or (is_listing_url(url) and meta.get("og:type") != "article"):
-        if h1 is None or meta.get("og:type") == "website":
-            record.status = "not_article"
-            record.problems.append("listing page (home or section), not an article")
-            return record
+        record.status = "not_article"
+        record.problems.append("listing page (home or section), not an article")
+        return record
 
-    doc = bare_extraction(tree, url=url, favor_precision=True, include_comments=False, include_tables=False,
-                          include_images=False, include_links=True, with_metadata=False, deduplicate=False)
+    # fast: no fallback extractors (readability, jusText); precision first, the clean-up does the rest.
+    doc = bare_extraction(tree, url=url, fast=True, favor_precision=True, include_comments=False,
+                          include_tables=False, include_images=False, include_links=True, with_metadata=False,
+                          deduplicate=False)
     if doc is None or doc.body is None:
         record.status = "not_article"
         record.problems.append("no article body found")
@@ -93,7 +94,16 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
     known = Known(title=record.title or "", images=images, sidebar_titles=sidebar)
     blocks = list(_blocks(doc.body, url))
     body = cleanup.filter_blocks(blocks, known, record)
-    record.removed.extend(Removal("sidebar_headline", t) for t in outside)
+    # Headlines trafilatura already left out are still reported, so the audit shows every one dropped.
+    kept = {norm(p) for p in body}
+    record.removed.extend(Removal("sidebar_headline", t) for t in outside if norm(t) not in kept)
+    has_article_marks = bool(record.published or meta.get("og:type") == "article")
+    if not has_article_marks and len(sidebar) >= 5 and sum(map(len, body)) < 400:
+        record.status = "not_article"
+        record.problems.append(f"looks like a listing: {len(sidebar)} links to stories and "
+                               f"{sum(map(len, body))} characters of text")
+        record.body, record.text = [], ""
+        return record
     return cleanup.finish(record, body, truncated=cleanup.looks_truncated(html))
 
 
@@ -193,7 +203,7 @@ def _images(tree: lxml.html.HtmlElement, url: str) -> tuple[list, list[Removal]]
 
 
 def _other_story_links(tree: lxml.html.HtmlElement, url: str) -> tuple[set[str], list[str]]:
-    """Normalised headlines of every link to another story; and those sitting in link lists/sidebars."""
+    """Normalised headlines of every link to another story; and those outside the site's menus."""
     titles: set[str] = set()
     outside: list[str] = []
     for a in tree.iterfind(".//a[@href]"):
@@ -204,8 +214,8 @@ def _other_story_links(tree: lxml.html.HtmlElement, url: str) -> tuple[set[str],
         if key in titles:
             continue
         titles.add(key)
-        ancestors = {anc.tag for anc in a.iterancestors()}
-        if ancestors & {"aside", "ul", "ol"} and not ancestors & {"header", "nav", "footer"}:
+        # Site menus are not headlines; every other link to a story (aside, list, "Also read" box) is.
+        if not any(anc.tag in ("header", "nav", "footer") for anc in a.iterancestors()):
             outside.append(text)
     return titles, outside
 

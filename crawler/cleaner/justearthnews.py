@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -39,7 +40,7 @@ FURNITURE_TAGS = frozenset({"nav", "header", "footer"})
 
 
 _MARKUP = re.compile(r'og:site_name"\s+content="Just Earth News"|\|\s*Just Earth News\s*</title>|'
-                     r'twitter\.com/justearthnews', re.I)
+                     r'twitter\.com/justearthnews|class="logo"[^>]*>\s*Just Earth News\s*<', re.I)
 
 
 def is_markup(html: str) -> bool:
@@ -63,85 +64,149 @@ def parse(html: str | bytes, url: str) -> CleanRecord:
         return record
 
 
+# Regex scanning of <head>: cheaper than building a tree for it, and the tags there are simple.
+_HEAD_END = re.compile(r"<body[\s>]|</head\s*>", re.I)
+_META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
+_LINK_TAG = re.compile(r"<link\s[^>]*>", re.I)
+_ATTR = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+_LD_JSON = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
+_H1_START = re.compile(r"<h1[\s>]", re.I)
+_SITE_HEADER = re.compile(r"<header\b.*?</header\s*>", re.I | re.S)
+_SCRIPT_STYLE = re.compile(r"<(script|style|noscript|svg|template)\b.*?</\1\s*>", re.I | re.S)
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {m[1].lower(): unescape(m[2] if m[2] is not None else m[3] if m[3] is not None else m[4])
+            for m in _ATTR.finditer(tag)}
+
+
+def _read_meta(html: str) -> tuple[dict[str, str], int]:
+    """og:/article: meta tags, <title>, canonical link, JSON-LD date/author; and where <body> starts."""
+    end_match = _HEAD_END.search(html)
+    head_end = end_match.start() if end_match else min(len(html), 50_000)
+    head = html[:head_end]
+    meta: dict[str, str] = {}
+    for tag in _META_TAG.findall(head):
+        a = _attrs(tag)
+        key = a.get("property") or a.get("name") or a.get("itemprop")
+        if key and "content" in a:
+            meta.setdefault(key.lower(), a["content"].strip())
+    for tag in _LINK_TAG.findall(head):
+        a = _attrs(tag)
+        if "canonical" in a.get("rel", "").lower().split() and a.get("href"):
+            meta.setdefault("canonical", a["href"].strip())
+    if m := _TITLE_TAG.search(head):
+        meta["title"] = clean_ws(unescape(m.group(1)))
+    for block in _LD_JSON.findall(html):
+        for item in _json_ld_items(block):
+            if "datePublished" in item:
+                meta.setdefault("ld:datePublished", str(item["datePublished"]))
+            author = item.get("author")
+            if isinstance(author, list) and author:
+                author = author[0]
+            if isinstance(author, dict) and author.get("name"):
+                meta.setdefault("ld:author", str(author["name"]))
+    return meta, head_end
+
+
+def _body_part(html: str, start: int) -> str:
+    """The page from <body> on, without scripts and without a site header that sits above the headline.
+
+    Only cuts what can never hold the article, so a template change makes parsing slower, never wrong.
+    """
+    body = html[start:]
+    h1 = _H1_START.search(body)
+    if h1:
+        head_part = body[: h1.start()]
+        head_part = _SITE_HEADER.sub(lambda m: _ticker_only(m.group(0)), head_part)
+        body = head_part + body[h1.start():]
+    return _SCRIPT_STYLE.sub("", body)
+
+
+def _ticker_only(header: str) -> str:
+    # The site header goes, but a "Top pick:" line in it is still reported as a dropped ticker.
+    return "".join(f"<div>{m.group(0)}</div>" for m in re.finditer(r"Top pick\s*:[^<]*(?:<a[^>]*>[^<]*</a>)?",
+                                                                    header, re.I))
+
+
+def _tags(root: Tag) -> Iterator[Tag]:
+    """Every element below `root` (bs4's find_all is slow: its filter machinery dominates a profile)."""
+    for el in root.descendants:
+        if isinstance(el, Tag):
+            yield el
+
+
 def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
-    soup = BeautifulSoup(html, "lxml")
-    meta = _read_meta(soup)
-    record.canonical_url = urljoin(url, meta.get("canonical", "")) if meta.get("canonical") else url
-    if is_print_url(url) or is_print_url(record.canonical_url) and record.canonical_url == url:
+    meta, body_start = _read_meta(html)
+    # multi_valued_attributes=None: class lists are never needed, and splitting them costs per tag.
+    soup = BeautifulSoup(_body_part(html, body_start), "lxml", multi_valued_attributes=None)
+    record.canonical_url = urljoin(url, meta["canonical"]) if meta.get("canonical") else url
+    if is_print_url(url):
         record.kind = "print"
 
-    h1 = soup.find("h1")
+    h1: Tag | None = None
+    paragraphs: list[Tag] = []
+    anchors: list[Tag] = []
+    time_el: Tag | None = None
+    for el in _tags(soup):
+        name = el.name
+        if name == "p":
+            paragraphs.append(el)
+        elif name == "a":
+            if el.get("href"):
+                anchors.append(el)
+        elif name == "h1" and h1 is None:
+            h1 = el
+        elif name == "time" and time_el is None and el.get("datetime"):
+            time_el = el
     title = clean_ws(h1.get_text(" ")) if h1 else ""
-    if not title:
-        title = _TITLE_SUFFIX.sub("", meta.get("og:title") or meta.get("title") or "").strip()
+    title = title or meta.get("og:title") or meta.get("title") or ""
     record.title = _TITLE_SUFFIX.sub("", title).strip() or None
 
     record.published = (
         cleanup.parse_iso(meta.get("article:published_time"), cleanup.IST)
-        or cleanup.parse_iso(meta.get("ld:datePublished"), cleanup.IST)
-        or cleanup.parse_iso(meta.get("time"), cleanup.IST)
+        or cleanup.parse_iso(meta.get("ld:datepublished") or meta.get("ld:datePublished"), cleanup.IST)
+        or cleanup.parse_iso(str(time_el["datetime"]) if time_el is not None else None, cleanup.IST)
     )
-    byline_el = _find_byline(soup, h1)
+    byline_el = _find_byline(h1)
     byline_text = clean_ws(byline_el.get_text(" ")) if byline_el else ""
     if not record.published and byline_text:
         record.published = cleanup.parse_byline_date(byline_text)
+        if not record.published and cleanup.parse_byline_date(byline_text, need_time=False):
+            record.problems.append(f"no publication time: the page shows the date only ({byline_text})")
     record.byline = _byline_name(byline_text) or meta.get("ld:author") or meta.get("author") or None
 
-    if meta.get("og:type") == "website" and not h1 or is_listing_url(url) and meta.get("og:type") != "article":
-        return _not_article(record, soup, url, "listing page (home or section), not an article")
+    if meta.get("og:type") == "website" or (is_listing_url(url) and meta.get("og:type") != "article"):
+        return _not_article(record, "listing page (home or section), not an article")
 
-    scope = _content_scope(soup)
+    scope = _content_scope(paragraphs)
     if scope is None:
-        return _not_article(record, soup, url, "no article body found")
+        return _not_article(record, "no article body found")
 
     known = Known(title=record.title or "")
     if byline_text:
         known.byline_texts.add(norm(byline_text))
     blocks = list(_blocks(scope, url, record.images, record.removed))
     known.images = record.images
-    known.sidebar_titles = _sidebar_titles(soup, scope, url, record)
+    known.sidebar_titles = _sidebar_titles(anchors, scope, url, record)
     _audit_outside(soup, scope, record)
     body = cleanup.filter_blocks(blocks, known, record)
-    # A print page's ticker may sit inside the content area; a lone placeholder is already dropped.
+    has_article_marks = bool(record.published or meta.get("og:type") == "article" or record.kind == "print")
+    if not has_article_marks and len(known.sidebar_titles) >= 5 and sum(map(len, body)) < 400:
+        record.body = []
+        return _not_article(record, f"looks like a listing: {len(known.sidebar_titles)} links to stories and "
+                                    f"{sum(map(len, body))} characters of text")
     return cleanup.finish(record, body, truncated=cleanup.looks_truncated(html), own_tags=("JEN",))
 
 
-def _not_article(record: CleanRecord, soup: BeautifulSoup, url: str, reason: str) -> CleanRecord:
+def _not_article(record: CleanRecord, reason: str) -> CleanRecord:
     record.status = "not_article"
     record.problems.append(reason)
     return record
 
 
 # --- metadata ------------------------------------------------------------------------------------------
-
-
-def _read_meta(soup: BeautifulSoup) -> dict[str, str]:
-    """og:/article: meta tags, <title>, canonical link, JSON-LD datePublished/author, first <time>."""
-    meta: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
-        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
-        value = tag.get("content")
-        if isinstance(key, str) and isinstance(value, str) and key.lower() not in meta:
-            meta[key.lower()] = value.strip()
-    if soup.title and soup.title.string:
-        meta["title"] = clean_ws(soup.title.string)
-    for link in soup.find_all("link", rel=True):
-        if "canonical" in (link.get("rel") or []) and link.get("href"):
-            meta["canonical"] = str(link["href"]).strip()
-            break
-    for script in soup.find_all("script", type="application/ld+json"):
-        for item in _json_ld_items(script.string or ""):
-            if "datePublished" in item and "ld:datePublished" not in meta:
-                meta["ld:datePublished"] = str(item["datePublished"])
-            author = item.get("author")
-            if isinstance(author, list) and author:
-                author = author[0]
-            if isinstance(author, dict) and author.get("name") and "ld:author" not in meta:
-                meta["ld:author"] = str(author["name"])
-    time_el = soup.find("time", datetime=True)
-    if time_el is not None:
-        meta["time"] = str(time_el["datetime"])
-    return meta
 
 
 def _json_ld_items(text: str) -> Iterator[dict]:
@@ -163,22 +228,22 @@ def _json_ld_items(text: str) -> Iterator[dict]:
 _BYLINE_HINT = re.compile(r"\b(?:by|byline|author|meta|info|date|posted)\b", re.I)
 
 
-def _find_byline(soup: BeautifulSoup, h1: Tag | None) -> Tag | None:
-    """The short line near the headline that carries the author and the date ("JEN | @x | 03 Mar 2022 …")."""
-    candidates: list[Tag] = []
-    if h1 is not None:
-        for el in h1.find_all_next(limit=40):
-            if not isinstance(el, Tag) or el.name in ("p", "figure", "img"):
-                break
-            candidates.append(el)
-    for el in candidates:
+def _find_byline(h1: Tag | None) -> Tag | None:
+    """The short line just after the headline with the author and the date ("JEN | @x | 03 Mar 2022 …")."""
+    if h1 is None:
+        return None
+    seen = 0
+    for el in h1.next_elements:
+        if not isinstance(el, Tag):
+            continue
+        if el.name in ("figure", "img") or seen > 40:
+            break
+        seen += 1
         text = clean_ws(el.get_text(" "))
-        if 0 < len(text) < 200 and cleanup.parse_byline_date(text):
+        if 0 < len(text) < 200 and cleanup.parse_byline_date(text, need_time=False):
             return el
-    for el in soup.find_all(class_=_BYLINE_HINT, limit=10):
-        text = clean_ws(el.get_text(" "))
-        if 0 < len(text) < 200:
-            return el
+        if el.name == "p" and len(text) >= 200:
+            break
     return None
 
 
@@ -196,15 +261,15 @@ def _byline_name(text: str) -> str | None:
 # --- the content area ----------------------------------------------------------------------------------
 
 
-def _content_scope(soup: BeautifulSoup) -> Tag | None:
+def _content_scope(paragraphs: list[Tag]) -> Tag | None:
     """The element holding most of the article's paragraph text (not link text)."""
     scores: dict[int, float] = {}
     parents: dict[int, Tag] = {}
-    for p in soup.find_all("p"):
+    for p in paragraphs:
         text_len = len(p.get_text().strip())
         if text_len < 25:
             continue
-        link_len = sum(len(a.get_text()) for a in p.find_all("a"))
+        link_len = sum(len(a.get_text()) for a in _tags(p) if a.name == "a")
         if link_len > 0.5 * text_len:
             continue
         parent = p.parent
@@ -214,8 +279,7 @@ def _content_scope(soup: BeautifulSoup) -> Tag | None:
         parents[id(parent)] = parent
     if not scores:
         return None
-    best = parents[max(scores, key=lambda k: scores[k])]
-    return best
+    return parents[max(scores, key=lambda k: scores[k])]
 
 
 def _inside(el: Tag, names: frozenset[str]) -> bool:
@@ -291,8 +355,9 @@ def _walk(el: Tag, url: str, images: list[ImageRecord], removed: list[Removal], 
             continue
         if name in LEAF_TAGS:
             yield from flush()
-            for img in child.find_all("img"):
-                _lone_image(img, url, images)
+            for img in _tags(child):
+                if img.name == "img":
+                    _lone_image(img, url, images)
             text, lc, al = _text_and_links(child, url)
             if text:
                 yield Block(text=text, link_chars=lc, article_links=al, in_list=bool(in_list),
@@ -305,8 +370,8 @@ def _walk(el: Tag, url: str, images: list[ImageRecord], removed: list[Removal], 
             yield from _walk(child, url, images, removed, counter, in_list)
             continue
         # Inline element (a, span, strong, em, ...): part of the running text.
-        if child.find(("figure", "img")) is not None:
-            for img in child.find_all("img"):
+        for img in _tags(child):
+            if img.name == "img":
                 _lone_image(img, url, images)
         text, lc, al = _text_and_links(child, url)
         buf.append(text if name != "a" else f" {text} " if text else "")
@@ -317,10 +382,8 @@ def _walk(el: Tag, url: str, images: list[ImageRecord], removed: list[Removal], 
 
 def _text_and_links(el: Tag, url: str) -> tuple[str, int, int]:
     """Text of an element, how much of it is link text, and how many links point at other stories."""
-    for junk in el.find_all(SKIP_TAGS):
-        junk.extract()
-    text = clean_ws(el.get_text(" ") if el.name != "a" else el.get_text(" "))
-    anchors = [el] if el.name == "a" else el.find_all("a")
+    text = clean_ws(el.get_text(" "))
+    anchors = [el] if el.name == "a" else [a for a in _tags(el) if a.name == "a"]
     link_chars = 0
     article_links = 0
     for a in anchors:
@@ -333,15 +396,16 @@ def _text_and_links(el: Tag, url: str) -> tuple[str, int, int]:
 
 def _figure(fig: Tag, url: str, images: list[ImageRecord], removed: list[Removal]) -> None:
     """One <figure>: an image record with its caption once; every other text in it goes to the audit."""
-    img = fig.find("img")
+    inner = list(_tags(fig))
+    img = next((t for t in inner if t.name == "img"), None)
     src = ""
     alt = ""
     if img is not None:
         src = str(img.get("src") or img.get("data-src") or "")
         alt = clean_ws(str(img.get("alt") or img.get("title") or ""))
-    cap_el = fig.find("figcaption")
+    cap_el = next((t for t in inner if t.name == "figcaption"), None)
     alt_shown = cap_el is not None and any(
-        norm(c.get_text(" ")) == norm(alt) for c in cap_el.find_all(True)) if alt else False
+        norm(c.get_text(" ")) == norm(alt) for c in _tags(cap_el)) if alt else False
     caption, extra = cleanup.split_caption(alt, clean_ws(cap_el.get_text(" ")) if cap_el else "", alt_shown)
     removed.extend(extra)
     if src:
@@ -349,10 +413,11 @@ def _figure(fig: Tag, url: str, images: list[ImageRecord], removed: list[Removal
     elif caption:
         removed.append(Removal("caption_duplicate", caption))
     # Everything else printed in the figure (leaked file name, alt again, caption again) is furniture.
-    for child in fig.find_all(True):
-        if child.name in ("img", "figcaption") or child.find_parent("figcaption") is not None:
+    for child in inner:
+        if child.name in ("img", "figcaption") or (cap_el is not None and _is_descendant(child, cap_el)):
             continue
-        if child.find(True) is not None and child.name not in ("span", "a", "em", "strong", "b", "i"):
+        if child.name not in ("span", "a", "em", "strong", "b", "i") and any(
+                isinstance(c, Tag) for c in child.children):
             continue
         text = clean_ws(child.get_text(" "))
         if not text:
@@ -369,19 +434,18 @@ def _lone_image(img: Tag, url: str, images: list[ImageRecord]) -> None:
     images.append(cleanup.image_record(src, url, str(img.get("alt") or ""), ""))
 
 
-def _sidebar_titles(soup: BeautifulSoup, scope: Tag, url: str, record: CleanRecord) -> set[str]:
+def _sidebar_titles(anchors: list[Tag], scope: Tag, url: str, record: CleanRecord) -> set[str]:
     """Headlines of other stories linked anywhere on the page; those outside the body go to the audit."""
     titles: set[str] = set()
-    for a in soup.find_all("a", href=True):
+    for a in anchors:
         text = clean_ws(a.get_text(" "))
         if len(text.split()) < 4 or not _article_href(str(a["href"]), url):
             continue
         if a.parent is not None and cleanup.TICKER.match(clean_ws(a.parent.get_text(" "))):
             continue  # the print page's "Top pick:" line is audited as a ticker
         titles.add(norm(text))
-        if not _is_descendant(a, scope) and _inside(a, frozenset({"aside", "ul", "ol", "section", "div"})):
-            if not _inside(a, FURNITURE_TAGS):
-                record.removed.append(Removal("sidebar_headline", text))
+        if not _is_descendant(a, scope) and not _inside(a, FURNITURE_TAGS):
+            record.removed.append(Removal("sidebar_headline", text))
     return titles
 
 
@@ -395,8 +459,9 @@ def _is_descendant(el: Tag, ancestor: Tag) -> bool:
 
 
 def _audit_outside(soup: BeautifulSoup, scope: Tag, record: CleanRecord) -> None:
-    """Tickers and print placeholders outside the content area are dropped too; note them."""
-    body = soup.body or soup
-    for el in body.find_all(string=cleanup.TICKER):
-        if not _is_descendant(el, scope):
-            record.removed.append(Removal("ticker", clean_ws(el.parent.get_text(" ") if el.parent else str(el))))
+    """A ticker line ("Top pick: …") outside the content area is dropped too; note it."""
+    for el in _tags(soup):
+        if el.name in ("div", "p", "span", "li") and el.string is None:
+            first = next((c for c in el.children if isinstance(c, NavigableString) and c.strip()), None)
+            if first is not None and cleanup.TICKER.match(first.strip()) and not _is_descendant(el, scope):
+                record.removed.append(Removal("ticker", clean_ws(el.get_text(" "))))

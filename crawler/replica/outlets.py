@@ -113,7 +113,7 @@ def _wordpress_article(story: Story, path: str, meta: dict[str, str], related: l
     canonical = ORIGIN + path
     image = ORIGIN + story.images[0].src if story.images else None
     post_id = 1000 + sum(map(ord, story.slug)) % 9000
-    copyright_line = _copyright(story, title)
+    copyright_line = meta.get("footer") or _copyright(story, title)
     share = ("<div class=\"sharedaddy sd-sharing-enabled\"><h3 class=\"sd-title\">Share this:</h3><ul>"
              f"<li><a class=\"share-facebook\" href=\"https://www.facebook.com/sharer.php?u={esc(canonical)}\">"
              "Facebook</a></li><li><a class=\"share-twitter\" href=\"https://twitter.com/share\">Twitter</a></li>"
@@ -185,7 +185,8 @@ def _newspaper_article(story: Story, path: str, meta: dict[str, str], also: tupl
         f"<div class=\"article-body\" itemprop=\"articleBody\">\n{body_html(story, 'article-image', insert)}\n</div>\n"
         "</div>\n"
         f"<aside class=\"most-read\"><h3>Most Read</h3><ol>{most}</ol></aside>\n</div>\n"
-        f"<footer class=\"site-footer\">© {esc(title)} 2022. All rights reserved.</footer>\n</body>\n</html>\n")
+        f"<footer class=\"site-footer\">{esc(meta.get('footer') or f'© {title} 2022. All rights reserved.')}"
+        "</footer>\n</body>\n</html>\n")
     return page, (("Also read",) if also else ())
 
 
@@ -204,7 +205,7 @@ def _aggregator_article(story: Story, path: str, meta: dict[str, str],
         f"<h1>{esc(story.headline)}</h1>\n<p class=\"meta\">{esc(story.byline)} · "
         f"<time datetime=\"{esc(story.published)}\">{_long_date(story.published)}</time></p>\n"
         f"<div class=\"story-text\">\n{body_html(story, 'story-image')}\n</div>\n</div>\n"
-        f"{latest_html}</main>\n<footer><p>{esc(title)} collects headlines from around the web.</p></footer>\n"
+        f"{latest_html}</main>\n<footer><p>{esc(meta.get('footer') or title + ' collects headlines.')}</p></footer>\n"
         "</body>\n</html>\n")
     return page, ()
 
@@ -245,7 +246,8 @@ def build_outlet(name: str, meta: dict[str, str], stories: list[Story], add: Add
         if template == "wordpress":
             related = others[i % max(1, len(others)):][:3] or others[:3]
             page, furniture = _wordpress_article(story, path, meta, related, others[:5])
-            sidebar = tuple(s.headline for _, s in related)
+            # "Related Posts" inside the content, then the "Recent Posts" widget beside it.
+            sidebar = tuple(dict.fromkeys(s.headline for _, s in [*related, *others[:5]]))
         elif template == "newspaper":
             also = others[(i + 1) % len(others)] if others else None
             most = [p for p in others if p is not also][:5]

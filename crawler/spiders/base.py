@@ -61,7 +61,13 @@ class NewsSpider(RedisMixin, scrapy.Spider):
             crawler.settings.set("REDIS_START_URLS_KEY", spider.keys.start_urls_template())
             spider.setup_redis(crawler)
         crawler.signals.connect(spider._reset_idle, signal=signals.response_received)
+        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         return spider
+
+    def _request_dropped(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
+        # A redirect or retry of a leased request that the dupefilter turned away (the target was seen
+        # already): the original entry is done.
+        self.ack(request.meta.get(LEASE_META, ""))
 
     # --- start ----------------------------------------------------------------------------------
     def default_start_requests(self) -> Iterable[scrapy.Request]:

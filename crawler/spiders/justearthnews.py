@@ -9,6 +9,7 @@ the article it prints, never stored as an article of its own.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +20,14 @@ from scrapy.http import Response, TextResponse
 from crawler.items import RawArticle
 from crawler.spiders.base import NewsSpider, host_of
 from crawler.urls import article_key, is_article_url, is_listing_url, is_print_url
+
+
+def _is_private_literal(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host == "localhost"
+    return address.is_private or address.is_loopback
 
 
 class JustEarthNewsSpider(NewsSpider):
@@ -35,6 +44,10 @@ class JustEarthNewsSpider(NewsSpider):
         host = host_of(self.base_url)
         # The real site answers on both the bare and the www host.
         self.allowed_domains = [host] if host.replace(".", "").isdigit() else [host.removeprefix("www.")]
+        if _is_private_literal(host):
+            # The operator pointed the spider at a local address (the replica): that one host is allowed;
+            # allowed_domains still keeps every other host out.
+            self.allow_private = True
         self.follow_article_links = follow_article_links
         self.max_listing_pages = max_listing_pages
 

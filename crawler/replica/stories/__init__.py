@@ -21,7 +21,6 @@ from crawler.replica.stories import (
     jen_culture,
     jen_india,
     jen_people,
-    jen_seed,
     jen_sports,
     jen_world,
     outlets,

@@ -1,0 +1,122 @@
+"""Crawling the replica over real HTTP: every article of the answer key exactly once, failures recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import redis
+
+from crawler.keys import Keys
+from tests.conftest import write_replica_config
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def _expected(key: dict, outlet: str | None = None) -> dict[str, dict]:
+    """Articles of the answer key by canonical URL."""
+    return {p["canonical_url"]: p for p in key["pages"]
+            if p["kind"] == "article" and (outlet is None or p["outlet"] == outlet)}
+
+
+def _jen(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def scrapy_feed(replica: dict, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    """`scrapy crawl justearthnews -s JEN_BASE_URL=...` from the repository root, as the README says."""
+    out = tmp_path_factory.mktemp("feed") / "items.jsonl"
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JEN_CONFIG")}
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "justearthnews", "-s",
+         f"JEN_BASE_URL={replica['base_urls']['justearthnews']}", "-s", "DOWNLOAD_DELAY=0",
+         "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=INFO", "-O", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def test_scrapy_crawl_finds_every_jen_article_exactly_once(scrapy_feed: list[dict], replica: dict) -> None:
+    expected = _expected(replica["key"], "justearthnews")
+    records = [item for item in scrapy_feed if "body" in item]
+    found = Counter(record["canonical_url"] for record in records)
+    assert set(found) == set(expected)
+    assert [url for url, n in found.items() if n > 1] == []
+
+
+def test_no_listing_or_print_page_is_counted_as_an_article(scrapy_feed: list[dict], replica: dict) -> None:
+    not_articles = {p["url"] for p in replica["key"]["pages"] if p["kind"] in ("listing", "print", "sitemap", "feed")}
+    records = [item for item in scrapy_feed if "body" in item]
+    assert not {r["url"] for r in records} & not_articles
+    assert not {r["canonical_url"] for r in records} & not_articles
+
+
+def test_articles_only_reachable_deep_in_pagination_are_found(scrapy_feed: list[dict], replica: dict) -> None:
+    deep = [p for p in _expected(replica["key"], "justearthnews").values()
+            if p.get("discovery") == ["listing"] and (p.get("listing_depth") or 0) >= 3]
+    assert deep, "the replica should have articles reachable only on page 3+ of a listing"
+    found = {item["canonical_url"] for item in scrapy_feed if "body" in item}
+    assert {p["canonical_url"] for p in deep} <= found
+
+
+def test_each_fault_is_recorded_with_its_reason(scrapy_feed: list[dict], replica: dict) -> None:
+    failures = {item["url"]: item["reason"] for item in scrapy_feed if "reason" in item}
+    for fault in (p for p in replica["key"]["pages"] if p["kind"] == "fault"):
+        if fault["expected"] == "redirect":
+            assert fault["url"] not in failures  # followed to the article it leads to
+        else:
+            assert failures.get(fault["url"]) == fault["expected"], fault["url"]
+
+
+def test_crawl_into_redis_stores_every_article_of_every_outlet_once(replica: dict, redis_url: str,
+                                                                   tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t1", redis_url=redis_url)
+    result = _jen("crawl", "--here", "--config", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    client = redis.Redis.from_url(redis_url)
+    keys = Keys("t1")
+    records = [json.loads(v) for v in client.hvals(keys.records)]
+    expected = _expected(replica["key"])
+    assert Counter(r["canonical_url"] for r in records) == Counter(set(expected))
+    dead = [json.loads(v) for v in client.lrange(keys.dead_letters, 0, -1)]
+    assert sorted(d["reason"] for d in dead) == ["http_404", "http_500", "not_html"]
+    assert all(d["detail"] and d["source"] == "justearthnews" for d in dead)
+    # Nothing left queued or leased once the crawl is over.
+    for source in replica["base_urls"]:
+        assert client.zcard(keys.requests(source)) == 0
+        assert client.zcard(keys.inflight_deadlines(source)) == 0
+
+    again = _jen("crawl", "--here", "--config", str(config))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert client.hlen(keys.records) == len(records)
+    assert "already stored" in again.stdout
+
+
+def test_manual_urls_outside_the_source_are_refused_and_not_fetched(replica: dict, redis_url: str,
+                                                                    tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t2", redis_url=redis_url)
+    other_outlet = replica["base_urls"]["wftl"] + "/"
+    for url in (other_outlet, "file:///etc/passwd", "http://10.0.0.1/x"):
+        result = _jen("crawl", "--here", "--source", "justearthnews", url, "--config", str(config))
+        assert result.returncode == 3, result.stderr
+        assert f"refused {url}" in result.stderr
+    assert redis.Redis.from_url(redis_url).hlen(Keys("t2").records) == 0
+
+
+def test_robots_txt_is_obeyed_for_a_triggered_url(replica: dict, redis_url: str, tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t3", redis_url=redis_url)
+    search = replica["base_urls"]["justearthnews"] + "/search?q=ukraine"
+    result = _jen("crawl", "--here", "--source", "justearthnews", search, "--config", str(config))
+    assert result.returncode == 0, result.stderr[-2000:]
+    client = redis.Redis.from_url(redis_url)
+    assert client.hlen(Keys("t3").records) == 0
+    assert client.llen(Keys("t3").dead_letters) == 0  # obeying robots.txt is not a failure
+    assert "robots_disallowed" in result.stderr or "Forbidden by robots.txt" in result.stderr

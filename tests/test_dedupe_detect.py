@@ -1,0 +1,98 @@
+"""Which articles the detector flags: real replica copies yes; same-event and template stories no."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.labelled_set import make_variant
+from crawler.replica.stories import ALL_STORIES
+from dedupe import DedupeParams, Detector, Document, MemoryIndex, RedisIndex
+from dedupe.model import published_ts
+
+
+def _doc(story) -> Document:
+    return Document(id=f"{story.outlet}:{story.slug}", text="\n".join(story.paragraphs), published=story.published)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def detector(request: pytest.FixtureRequest) -> Detector:
+    if request.param == "memory":
+        return Detector(MemoryIndex())
+    client = request.getfixturevalue("redis_client")
+    return Detector(RedisIndex(client, prefix="t:dedupe"))
+
+
+def test_replica_clusters_are_flagged_with_their_earliest_original_and_nothing_else(detector: Detector) -> None:
+    detector.add_many(_doc(s) for s in ALL_STORIES)
+    by_cluster: dict[str, list] = {}
+    for s in ALL_STORIES:
+        if s.cluster:
+            by_cluster.setdefault(s.cluster, []).append(s)
+    assert by_cluster, "the replica should have syndication clusters"
+    for name, stories in by_cluster.items():
+        original = min(stories, key=lambda s: (published_ts(s.published), _doc(s).id))
+        for s in stories:
+            d = detector.decision(_doc(s).id)
+            assert d.cluster == _doc(original).id, (name, _doc(s).id, d)
+            if s is original:
+                assert d.duplicate_of is None
+            else:
+                assert d.duplicate_of == _doc(original).id and d.similarity is not None and d.containment > 0
+    for s in ALL_STORIES:
+        if not s.cluster:
+            d = detector.decision(_doc(s).id)
+            assert d.duplicate_of is None and d.cluster is None, (_doc(s).id, s.resembles, d)
+
+
+def test_same_event_stories_by_other_outlets_are_not_flagged(detector: Detector) -> None:
+    negatives = [s for s in ALL_STORIES if s.resembles and not s.resembles.startswith("template")]
+    assert negatives
+    for s in negatives:  # each next to the cluster it resembles
+        detector.add_many([_doc(x) for x in ALL_STORIES if x.cluster == s.resembles] + [_doc(s)])
+        d = detector.decision(_doc(s).id)
+        assert d.duplicate_of is None and d.cluster is None, (_doc(s).id, d)
+
+
+def test_daily_reports_from_one_agency_template_are_not_copies_of_each_other(detector: Detector) -> None:
+    reports = [s for s in ALL_STORIES if s.resembles and s.resembles.startswith("template")]
+    assert len(reports) >= 4
+    results = detector.add_many(_doc(s) for s in reports)
+    assert all(r.decision.duplicate_of is None and not r.revised for r in results)
+    assert detector.clusters() == []
+
+
+def test_a_trimmed_copy_is_caught_by_containment_though_its_jaccard_is_low() -> None:
+    import random
+
+    story = max((s for s in ALL_STORIES if not s.cluster and not s.resembles), key=lambda s: len(s.paragraphs))
+    words = "\n".join(story.paragraphs).split(" ")
+    trimmed = " ".join(words[: len(words) // 5])  # the first fifth: Jaccard about 0.2
+    strict = DedupeParams(containment_threshold=1.01)  # Jaccard alone
+    for params, flagged in ((DedupeParams(), True), (strict, False)):
+        det = Detector(MemoryIndex(params))
+        det.add(Document("orig", "\n".join(story.paragraphs), "2022-03-01T10:00:00+05:30"))
+        d = det.add(Document("trim", trimmed, "2022-03-02T10:00:00+05:30")).decision
+        assert (d.duplicate_of == "orig") is flagged, (params, d)
+    det = Detector(MemoryIndex())
+    det.add(Document("orig", "\n".join(story.paragraphs), "2022-03-01T10:00:00+05:30"))
+    d = det.add(Document("trim", trimmed, "2022-03-02T10:00:00+05:30")).decision
+    assert d.similarity < 0.5 and d.containment > 0.8
+    # a loosely edited copy, as loose as the wild ones, is still found
+    loose = "\n".join(make_variant("loose", story, random.Random(4), "Other headline of the day"))
+    assert det.add(Document("loose", loose, "2022-03-03T10:00:00Z")).decision.duplicate_of == "orig"
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("", "too_short"),
+    ("Kyiv (JEN): Talks ended.", "too_short"),
+    ("ceasefire " * 300, "repetitive"),
+    ("\n".join(["Image: UNI", "Also read: Talks end without a deal in Belarus today again",
+                "Follow us on Twitter and Facebook for the latest news from everywhere"] * 8), "boilerplate"),
+])
+def test_short_repetitive_or_furniture_only_texts_are_recorded_but_not_indexed(
+        detector: Detector, text: str, reason: str) -> None:
+    d = detector.add(Document("bad", text)).decision
+    assert (d.indexed, d.reason, d.duplicate_of) == (False, reason, None)
+    assert detector.decision("bad") == d
+    again = detector.add(Document("bad2", text)).decision  # two equal bad texts are not copies either
+    assert again.duplicate_of is None and not again.indexed

@@ -1,0 +1,163 @@
+"""Index behaviour: idempotence, order independence, replacement, parity and persistence in Redis."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+import redis
+
+from bench.labelled_set import VARIANTS, make_variant
+from crawler.replica.stories import ALL_STORIES
+from dedupe import DedupeParams, Detector, Document, MemoryIndex, ParamsMismatch, RedisIndex
+
+
+def _corpus() -> list[Document]:
+    """Replica stories (clusters, negatives) plus generated copies of three other stories."""
+    docs = [Document(f"{s.outlet}:{s.slug}", "\n".join(s.paragraphs), s.published) for s in ALL_STORIES]
+    rng = random.Random(11)
+    bases = [s for s in ALL_STORIES if not s.cluster and not s.resembles and len(s.paragraphs) >= 6][:3]
+    for s in bases:
+        for kind in VARIANTS:
+            text = "\n".join(make_variant(kind, s, rng, "An unrelated headline for the furniture line"))
+            docs.append(Document(f"{s.outlet}:{s.slug}~{kind}", text, "2022-04-01T00:00:00Z"))
+    return docs
+
+
+def _final(detector: Detector) -> list:
+    return detector.clusters()
+
+
+def test_adding_the_same_document_again_changes_nothing_and_never_flags_it_as_its_own_copy(
+        redis_client: redis.Redis) -> None:
+    docs = _corpus()
+    for det in (Detector(MemoryIndex()), Detector(RedisIndex(redis_client, prefix="t:i"))):
+        first = [r.decision for r in det.add_many(docs)]
+        before = _final(det)
+        again = det.add_many(docs)
+        assert [r.decision for r in again] == [det.decision(d.id) for d in docs]
+        assert all(not r.revised for r in again)
+        assert all(r.decision.duplicate_of != r.decision.id for r in again)
+        assert _final(det) == before
+        assert len({d.id for d in docs}) == len(first)
+
+
+def test_final_clusters_do_not_depend_on_insertion_order_or_on_two_writers_interleaving(
+        redis_url: str) -> None:
+    docs = _corpus()
+    reference = Detector(MemoryIndex())
+    reference.add_many(docs)
+    expected = _final(reference)
+    assert len(expected) >= 8  # replica clusters and generated ones
+    for seed in (1, 2, 3):
+        shuffled = list(docs)
+        random.Random(seed).shuffle(shuffled)
+        mem = Detector(MemoryIndex(), batch_size=7)
+        mem.add_many(shuffled)
+        assert _final(mem) == expected, seed
+        client = redis.Redis.from_url(redis_url)
+        red = Detector(RedisIndex(client, prefix=f"t:order{seed}"), batch_size=5)
+        red.add_many(shuffled)
+        assert _final(red) == expected, seed
+    # two threads, two clients, one index, documents dealt alternately and in small batches
+    shuffled = list(docs)
+    random.Random(9).shuffle(shuffled)
+    halves = [shuffled[0::2], shuffled[1::2]]
+    errors: list[BaseException] = []
+
+    def writer(part: list[Document]) -> None:
+        try:
+            det = Detector(RedisIndex(redis.Redis.from_url(redis_url), prefix="t:threads"), batch_size=3)
+            for i in range(0, len(part), 3):
+                det.add_many(part[i : i + 3])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(h,)) for h in halves]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    shared = Detector(RedisIndex(redis.Redis.from_url(redis_url), prefix="t:threads"))
+    assert _final(shared) == expected
+
+
+def test_a_copy_stored_first_is_revised_when_its_earlier_published_original_arrives() -> None:
+    story = next(s for s in ALL_STORIES if s.cluster)
+    text = "\n".join(story.paragraphs)
+    det = Detector(MemoryIndex())
+    det.add(Document("copy", text + "\nImage: Getty Images", "2022-03-03T12:00:00Z"))
+    r = det.add(Document("orig", text, "2022-03-03T08:00:00Z"))
+    assert r.decision.duplicate_of is None and r.decision.cluster == "orig"
+    assert [(d.id, d.duplicate_of, d.cluster) for d in r.revised] == [("copy", "orig", "orig")]
+    assert det.decision("copy").duplicate_of == "orig"
+
+
+def test_the_same_id_with_new_text_replaces_its_old_signature_and_splits_its_cluster(
+        redis_client: redis.Redis) -> None:
+    a, b = [s for s in ALL_STORIES if not s.cluster and not s.resembles and len(s.paragraphs) >= 6][:2]
+    for det in (Detector(MemoryIndex()), Detector(RedisIndex(redis_client, prefix="t:replace"))):
+        det.add(Document("a", "\n".join(a.paragraphs), "2022-01-01T00:00:00Z"))
+        assert det.add(Document("x", "\n".join(a.paragraphs[:-1]), "2022-01-02T00:00:00Z")).decision.duplicate_of == "a"
+        r = det.add(Document("x", "\n".join(b.paragraphs), "2022-01-02T00:00:00Z"))
+        assert r.decision.duplicate_of is None and r.decision.cluster is None
+        assert [(d.id, d.cluster) for d in r.revised] == [("a", None)]  # "a" is on its own again
+        assert det.clusters() == []
+        # the old text no longer matches: a copy of it links to "a" only
+        r = det.add(Document("y", "\n".join(a.paragraphs), "2022-01-03T00:00:00Z"))
+        assert r.decision.duplicate_of == "a" and [c.members[0][0] for c in det.clusters()] == ["y"]
+
+
+def test_memory_and_redis_indexes_give_the_same_decisions(redis_client: redis.Redis) -> None:
+    docs = _corpus()
+    mem = Detector(MemoryIndex())
+    red = Detector(RedisIndex(redis_client, prefix="t:parity"))
+    got_mem = mem.add_many(docs)
+    got_red = red.add_many(docs)
+    assert [r.decision for r in got_mem] == [r.decision for r in got_red]
+    assert [sorted(d.id for d in r.revised) for r in got_mem] == [sorted(d.id for d in r.revised) for r in got_red]
+    assert mem.clusters() == red.clusters()
+    assert sum(r.decision.duplicate_of is not None for r in got_mem) >= 20
+
+
+def test_a_new_detector_on_the_same_redis_sees_documents_added_before_a_restart(redis_url: str) -> None:
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(appendonly=True).start()
+    try:
+        story = next(s for s in ALL_STORIES if not s.cluster and not s.resembles and len(s.paragraphs) >= 6)
+        det = Detector(RedisIndex(redis.Redis(port=server.port), prefix="t:persist"))
+        det.add(Document("orig", "\n".join(story.paragraphs), "2022-01-01T00:00:00Z"))
+        server.stop()
+        server.start()
+        det2 = Detector(RedisIndex(redis.Redis(port=server.port), prefix="t:persist"))
+        d = det2.add(Document("copy", "\n".join(story.paragraphs[1:]), "2022-01-02T00:00:00Z")).decision
+        assert d.duplicate_of == "orig"
+        assert det2.decision("orig").cluster == "orig"
+    finally:
+        server.close()
+
+
+def test_an_index_refuses_a_detector_with_other_parameters(redis_client: redis.Redis) -> None:
+    RedisIndex(redis_client, prefix="t:params")
+    with pytest.raises(ParamsMismatch):
+        RedisIndex(redis_client, prefix="t:params", params=DedupeParams(shingle_size=3))
+
+
+def test_bad_parameters_are_rejected_with_the_key_named() -> None:
+    with pytest.raises(ValueError, match="dedupe.bands"):
+        DedupeParams(bands=100, rows=2, num_perm=128)
+    with pytest.raises(TypeError):
+        DedupeParams.from_config({"no_such_key": 1})
+
+
+def test_nothing_in_redis_is_pickled_and_every_key_is_under_the_prefix(redis_client: redis.Redis) -> None:
+    det = Detector(RedisIndex(redis_client, prefix="t:keys"))
+    det.add_many(_corpus()[:40])
+    keys = [k.decode() for k in redis_client.scan_iter("*")]
+    assert keys and all(k.startswith("t:keys:") for k in keys)
+    for k in keys:
+        if redis_client.type(k) == b"string":
+            assert not redis_client.get(k).startswith(b"\x80")  # pickle protocol marker
