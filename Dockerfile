@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    JEN_DATA_DIR=/data
+    JEN_DATA_DIR=/data \
+    JEN_CONFIG=/app/config/settings.yaml
 
 WORKDIR /app
 

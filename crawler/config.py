@@ -238,7 +238,8 @@ def _dedupe_keys() -> set[str]:
 def load_config(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Config:
     """Read and validate the YAML file (``JEN_CONFIG`` or config/settings.yaml)."""
     env = dict(os.environ) if env is None else env
-    path = Path(path or env.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+    local = Path("config/settings.yaml")  # run from a checkout or the container's /app
+    path = Path(path or env.get(CONFIG_ENV) or (local if local.is_file() else DEFAULT_CONFIG_PATH))
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

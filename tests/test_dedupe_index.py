@@ -147,7 +147,7 @@ def test_an_index_refuses_a_detector_with_other_parameters(redis_client: redis.R
 
 
 def test_bad_parameters_are_rejected_with_the_key_named() -> None:
-    with pytest.raises(ValueError, match="dedupe.bands"):
+    with pytest.raises(ValueError, match=r"dedupe\.bands"):
         DedupeParams(bands=100, rows=2, num_perm=128)
     with pytest.raises(TypeError):
         DedupeParams.from_config({"no_such_key": 1})
