@@ -38,7 +38,7 @@ SETTINGS: dict[str, DedupeParams] = {
     "ours, 3-gram": replace(OURS, shingle_size=3),
     "ours, 4-gram": replace(OURS, shingle_size=4),
     "ours, containment 0.4": replace(OURS, containment_threshold=0.4),
-    "ours, containment 0.6": replace(OURS, containment_threshold=0.6),
+    "ours, containment 0.5": replace(OURS, containment_threshold=0.5),
     "ours, 64 perms / 32x2": replace(OURS, num_perm=64),
     "ours, 16 bands x 2 rows": replace(OURS, bands=16),
 }

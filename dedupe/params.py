@@ -25,7 +25,7 @@ class DedupeParams:
     rows: int = 2  # values per band; small rows find loose copies (Jaccard ~0.2)
     min_tokens: int = 40  # texts with fewer words are recorded but not indexed
     jaccard_threshold: float = 0.3
-    containment_threshold: float = 0.5
+    containment_threshold: float = 0.6
     # Agency-template reports (daily pollution, case counts) share boilerplate but not their figures:
     # when both texts carry at least `min_figures` distinct figures and fewer than this share of the
     # smaller set of figures is shared, the pair is not a copy. 0 switches the test off.

@@ -1,9 +1,9 @@
-"""Shingles and MinHash signatures, computed for many texts at once with numpy.
+"""Shingles (numpy, for many texts at once) and MinHash signatures (datasketch).
 
-A signature is ``num_perm`` 16-bit values (b-bit min-wise hashing: keeping 16 bits of each minimum
-loses nothing measurable — two different minima agree by chance once in 65,536 — and halves storage),
-computed by one-permutation hashing with densification, which costs one hash per shingle instead of
-one per shingle and permutation (see `Sketcher._signatures` and bench/dedupe.py for the figures).
+Shingles are hashed to 32 bits in one vectorised pass; datasketch's `MinHash` (``affine32`` scheme,
+``num_perm`` permutations) turns each text's shingle hashes into a signature. The index keeps the
+lowest 16 bits of each minimum, as datasketch's `bBitMinHash` does (b-bit minwise hashing: two
+different minima agree by chance once in 65,536), which halves storage.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+from datasketch import MinHash
 
 from dedupe.params import DedupeParams
 from dedupe.text import _mix64, clean_lines, figure_mask, is_stopword, word_hashes_at, words
@@ -49,9 +50,6 @@ class Sketcher:
         rng = np.random.default_rng([params.seed, 0x6A656E])
         self._mult = (rng.integers(0, 2**63, params.shingle_size, dtype=np.uint64) * np.uint64(2)
                       + np.uint64(1))
-        # Densification probes: for bin j, the bins to borrow from, in order (never j itself).
-        probe = rng.integers(0, params.num_perm - 1, (params.num_perm, 64))
-        self._probe = probe + (probe >= np.arange(params.num_perm)[:, None])
 
     def shingles(self, text: str) -> np.ndarray | str:
         """Distinct 32-bit hashes of the informative word shingles of `text`, or a rejection reason."""
@@ -95,7 +93,6 @@ class Sketcher:
         bounds = np.searchsorted(docs_of, np.arange(len(texts) + 1))
         values = (keyed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         sets = [values[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
-        self._last = (keyed, docs_of)  # sorted (text, shingle hash): reused by the signature step
         for i, s in enumerate(sets):
             if reasons[i] is None:
                 if s.size < REPETITIVE_RATIO * per_doc_total[i]:
@@ -109,8 +106,7 @@ class Sketcher:
         if not texts:
             return []
         sets, reasons = self._shingle_sets(texts)
-        keyed, docs_of = self._last
-        sigs = self._signatures(keyed, docs_of, len(texts))
+        sigs = self._signatures(sets)
         out: list[Sketch | Rejected] = []
         for i, text in enumerate(texts):
             fp = text_fingerprint(text)
@@ -122,37 +118,20 @@ class Sketcher:
     def sketch(self, text: str) -> Sketch | Rejected:
         return self.sketch_many([text])[0]
 
-    def _signatures(self, keyed: np.ndarray, docs_of: np.ndarray, ndocs: int) -> np.ndarray:
-        """One-permutation MinHash with optimal densification (Shrivastava 2017).
+    def _signatures(self, sets: list[np.ndarray]) -> np.ndarray:
+        """datasketch MinHash of each shingle set, kept as b-bit (16-bit) values.
 
-        Each shingle hash falls in one of ``num_perm`` bins by its value; a text's signature holds the
-        smallest hash per bin. `keyed` is sorted by (text, hash), so the minimum of each (text, bin)
-        group is simply its first element: one pass instead of ``num_perm`` hash evaluations per shingle
-        (k-permutation MinHash with numpy managed ~3,400 texts/s; this is several times faster).
-        Empty bins borrow the value of another bin chosen by a fixed probe sequence, the same for
-        every text, so two texts still agree on a bin with probability equal to their Jaccard.
+        The shingle hashes are already uniform 32-bit values, so datasketch is given the identity as its
+        hash function and spends its time only on the permutations (vectorised per text).
         """
         k = self.params.num_perm
-        h = (keyed & np.uint64(0xFFFFFFFF))
-        bins = ((h * np.uint64(k)) >> np.uint64(32)).astype(np.int64)
-        group = docs_of * k + bins
-        first = np.concatenate(([True], group[1:] != group[:-1])) if group.size else group.astype(bool)
-        with np.errstate(over="ignore"):
-            # 16 bits that depend on every bit of the hash (its high bits only name the bin)
-            vals = ((h[first].astype(np.uint32) * np.uint32(0x9E3779B1)) >> np.uint32(16)).astype("<u2")
-        sig = np.zeros((ndocs, k), dtype="<u2")
-        filled = np.zeros((ndocs, k), dtype=bool)
-        sig.flat[group[first]] = vals
-        filled.flat[group[first]] = True
-        if not filled.all():
-            out = sig.copy()
-            done = filled.copy()
-            for t in range(self._probe.shape[1]):
-                src = self._probe[:, t]
-                take = ~done & filled[:, src]
-                out[take] = sig[:, src][take]
-                done |= take
-                if done.all():
-                    break
-            sig = out
+        sig = np.empty((len(sets), k), dtype="<u2")
+        minhashes = MinHash.generator((s.tolist() for s in sets), num_perm=k, seed=self.params.seed,
+                                      scheme="affine32", hashfunc=_identity)
+        for i, minhash in enumerate(minhashes):
+            sig[i] = (minhash.hashvalues & 0xFFFF).astype("<u2")
         return sig
+
+
+def _identity(value: int) -> int:
+    return value
