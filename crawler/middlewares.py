@@ -29,7 +29,7 @@ from crawler.connection import redis_client
 from crawler.ids import record_id
 from crawler.items import FetchFailure, RawArticle
 from crawler.keys import Keys
-from crawler.queues import LEASE_META
+from crawler.queues import LEASE_META, with_redis_retry
 
 
 @lru_cache(maxsize=1024)
@@ -105,7 +105,8 @@ class SkipStoredMiddleware:
         if not request.meta.get("article") or request.meta.get("force"):
             return None
         source = getattr(self.crawler.spider, "source_name", "")
-        raw = self.client.hget(self.keys.records, record_id(source, request.url))
+        key = record_id(source, request.url)
+        raw = with_redis_retry(lambda: self.client.hget(self.keys.records, key), what="record store")
         if raw is None:
             return None
         try:

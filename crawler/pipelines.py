@@ -58,8 +58,9 @@ class DedupePipeline:
     in-memory index flags copies within this one crawl.
     """
 
-    def __init__(self, detector: Detector) -> None:
+    def __init__(self, detector: Detector, retry_seconds: float = 120.0) -> None:
         self.detector = detector
+        self.retry_seconds = retry_seconds
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -73,13 +74,14 @@ class DedupePipeline:
             index: Any = RedisIndex(redis_client(url), prefix=prefix, params=params)
         else:
             index = MemoryIndex(params)
-        return cls(Detector(index, params))
+        return cls(Detector(index, params), settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, dict) or "text" not in item:
             return item
-        result = self.detector.add(Document(id=item["id"], text=item["text"], published=item.get("published"),
-                                            source=item.get("source"), title=item.get("title"), url=item.get("url")))
+        document = Document(id=item["id"], text=item["text"], published=item.get("published"),
+                            source=item.get("source"), title=item.get("title"), url=item.get("url"))
+        result = with_redis_retry(lambda: self.detector.add(document), self.retry_seconds, "dedup index")
         item.update(_decision_flags(result.decision))
         # Earlier-stored records whose flag changed (say, their earlier-published original just arrived).
         item["_revised"] = [_decision_flags(d) | {"id": d.id} for d in result.revised]

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import redis
 from scrapy import Request
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
 from crawler.keys import Keys
@@ -190,3 +191,10 @@ class LeasedPriorityQueue(PriorityQueue):
                  "source": self.spider.name, "failed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                  "status": None, "referer": "", "extra": {"entry": member[:2000]}}
         self.server.rpush(self.keys.dead_letters, json.dumps(entry, ensure_ascii=False))
+
+
+class RetryingDupeFilter(RFPDupeFilter):
+    """scrapy-redis's dupefilter, waiting out a Redis restart instead of losing the request."""
+
+    def request_seen(self, request: Request) -> bool:
+        return with_redis_retry(lambda: RFPDupeFilter.request_seen(self, request), what="dupefilter")

@@ -120,3 +120,37 @@ def test_robots_txt_is_obeyed_for_a_triggered_url(replica: dict, redis_url: str,
     assert client.hlen(Keys("t3").records) == 0
     assert client.llen(Keys("t3").dead_letters) == 0  # obeying robots.txt is not a failure
     assert "robots_disallowed" in result.stderr or "Forbidden by robots.txt" in result.stderr
+
+
+def test_crawl_flags_every_replica_copy_against_its_original_and_no_negative(
+        replica: dict, redis_url: str, tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t4", redis_url=redis_url)
+    result = _jen("crawl", "--here", "--config", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    client = redis.Redis.from_url(redis_url)
+    stored = {r["canonical_url"]: r for r in (json.loads(v) for v in client.hvals(Keys("t4").records))}
+    expected = _expected(replica["key"])
+    id_of = {p["id"]: stored[p["canonical_url"]]["id"] for p in expected.values()}
+    wrong = []
+    for page in expected.values():
+        record = stored[page["canonical_url"]]
+        want = id_of[page["duplicate_of"]] if page.get("role") == "copy" else None
+        if record["duplicate_of"] != want:
+            wrong.append((page["id"], page.get("role"), page.get("resembles"), record["duplicate_of"], want))
+    assert wrong == []
+    copies = [p for p in expected.values() if p.get("role") == "copy"]
+    assert len(copies) >= 10
+    for page in copies:
+        record = stored[page["canonical_url"]]
+        assert record["similarity"] is not None and record["containment"] >= record["similarity"]
+        assert record["cluster"] == stored[expected_by_id(replica["key"])[page["duplicate_of"]]]["cluster"]
+    # `jen dupes` shows the same clusters an analyst would read.
+    dupes = _jen("dupes", "--json", "--config", str(config))
+    assert dupes.returncode == 0, dupes.stderr
+    clusters = [json.loads(line) for line in dupes.stdout.splitlines()]  # one JSON object per cluster
+    assert len(clusters) == len({p["cluster"] for p in copies})
+
+
+def expected_by_id(key: dict) -> dict[str, str]:
+    """Answer-key article id -> canonical URL."""
+    return {p["id"]: p["canonical_url"] for p in key["pages"] if p["kind"] == "article"}

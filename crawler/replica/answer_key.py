@@ -68,6 +68,9 @@ def page_entry(info: PageInfo, base: str, clusters: dict[str, dict[str, Any]]) -
     print: article_id, canonical_url, placeholders, ticker
     listing / sitemap / feed: article_ids (in page order), next_url
     fault: expected (http_404 | http_500 | redirect | not_html), leads_to (redirect: article id)
+    hostile (``build_site(hostile=True)`` only): expected outcome class (``failure:<reason>`` = a dead
+      letter with that reason, ``not_article`` = a dead letter with reason not_article, ``partial`` /
+      ``article`` = a stored record with that status), family, variant, note
     """
     entry: dict[str, Any] = {"url": base + info.path, "outlet": info.outlet, "path": info.path, "kind": info.kind,
                              "status": info.status, "content_type": info.content_type}
@@ -96,6 +99,9 @@ def page_entry(info: PageInfo, base: str, clusters: dict[str, dict[str, Any]]) -
     elif info.kind == "fault":
         entry["expected"] = info.expected
         entry["leads_to"] = info.article_id
+    elif info.kind == "hostile":
+        entry.update({"expected": info.expected, "family": info.extra.get("family"),
+                      "variant": info.extra.get("variant"), "note": info.extra.get("note", "")})
     return entry
 
 

@@ -6,10 +6,12 @@ the origin of the request (``http://<Host header>``), so one build serves on any
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from crawler.replica.model import Image, Story
@@ -22,15 +24,73 @@ HTML_TYPE = "text/html; charset=utf-8"
 IST = timezone(timedelta(hours=5, minutes=30))
 
 
+# How a streamed body is framed on the wire (see `StreamedBody`).
+FRAMINGS = ("length", "close", "chunked", "short")
+
+
+@dataclass(frozen=True)
+class StreamedBody:
+    """A large body made on demand, chunk by chunk, so the replica never holds it whole.
+
+    `parts` are ``(chunk, times)`` pairs sent in order. `framing`: ``length`` sends a true Content-Length;
+    ``close`` sends none and closes the connection after the body; ``chunked`` uses chunked transfer
+    encoding; ``short`` claims `claimed_extra` more bytes than it sends, then hangs up (data loss).
+    """
+
+    parts: tuple[tuple[bytes, int], ...]
+    framing: str = "length"
+    claimed_extra: int = 0
+
+    def __post_init__(self) -> None:
+        if self.framing not in FRAMINGS:
+            raise ValueError(f"framing {self.framing!r} is not one of {FRAMINGS}")
+
+    def __len__(self) -> int:
+        return sum(len(chunk) * times for chunk, times in self.parts)
+
+    def chunks(self, size: int = 256 * 1024) -> Iterator[bytes]:
+        """The body in pieces of about `size` bytes (small repeated chunks are sent in batches)."""
+        for chunk, times in self.parts:
+            if not chunk or times <= 0:
+                continue
+            batch = max(1, size // len(chunk))
+            block = chunk * min(batch, times)
+            full, rest = divmod(times, batch)
+            for _ in range(full):
+                yield block
+            if rest:
+                yield chunk * rest
+
+    def head(self, limit: int) -> bytes:
+        """The first `limit` bytes (what a client that stops at its size limit would have seen)."""
+        out = bytearray()
+        for piece in self.chunks():
+            out += piece[: limit - len(out)]
+            if len(out) >= limit:
+                break
+        return bytes(out)
+
+    def fingerprint(self) -> bytes:
+        """Stable digest of the content and framing, without producing the body."""
+        h = hashlib.sha256(f"{self.framing}\0{self.claimed_extra}\0".encode())
+        for chunk, times in self.parts:
+            h.update(hashlib.sha256(chunk).digest() + times.to_bytes(8, "big"))
+        return h.digest()
+
+
 @dataclass(frozen=True)
 class Response:
-    """One HTTP answer. `delay_seconds` makes the server sleep first; `reset` drops the connection."""
+    """One HTTP answer. `delay_seconds` makes the server sleep first; `reset` drops the connection.
+
+    `stream`, when set, replaces `body`: the server produces it chunk by chunk (see `StreamedBody`).
+    """
 
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
     delay_seconds: float = 0.0
     reset: bool = False
+    stream: StreamedBody | None = None
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -45,8 +105,8 @@ class Response:
     def with_origin(self, origin: str) -> Response:
         """The same response with the placeholder origin replaced by a real one."""
         headers = tuple((k, v.replace(ORIGIN, origin)) for k, v in self.headers)
-        return Response(self.status, headers, self.body.replace(ORIGIN.encode(), origin.encode()),
-                        self.delay_seconds, self.reset)
+        # A streamed body is sent as it is: it is too large to rewrite, and holds no absolute URLs.
+        return replace(self, headers=headers, body=self.body.replace(ORIGIN.encode(), origin.encode()))
 
 
 @dataclass
@@ -55,7 +115,7 @@ class PageInfo:
 
     outlet: str
     path: str
-    kind: str  # article | print | listing | sitemap | feed | robots | fault
+    kind: str  # article | print | listing | sitemap | feed | robots | fault | hostile
     status: int = 200
     content_type: str = HTML_TYPE
     story: Story | None = None
@@ -65,7 +125,7 @@ class PageInfo:
     also_read: tuple[str, ...] = ()
     ticker: tuple[str, ...] = ()
     furniture: tuple[str, ...] = ()  # other text inside the content area that is not body (copyright, share)
-    expected: str | None = None  # faults: http_404, http_500, redirect, not_html
+    expected: str | None = None  # faults: http_404, http_500, redirect, not_html; hostile: see hostile.py
     links: tuple[str, ...] = ()  # listings, sitemaps, feed: article ids they point at
     next_path: str | None = None
     placeholders: tuple[str, ...] = ()

@@ -15,7 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from crawler.replica.pages import OUTLET_HOSTS
+from crawler.replica.pages import OUTLET_HOSTS, StreamedBody
 from crawler.replica.site import Site
 
 
@@ -45,10 +45,38 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(resp.status)
         for key, value in resp.headers:
             self.send_header(key, value)
+        if resp.stream is not None:
+            self._send_stream(resp.stream, send_body)
+            return
         self.send_header("Content-Length", str(len(resp.body)))
         self.end_headers()
         if send_body and resp.body:
             self.wfile.write(resp.body)
+
+    def _send_stream(self, stream: StreamedBody, send_body: bool) -> None:
+        """A large body chunk by chunk, framed as the stream says (see `StreamedBody`)."""
+        if stream.framing in ("length", "short"):
+            self.send_header("Content-Length", str(len(stream) + stream.claimed_extra))
+        elif stream.framing == "chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+        if stream.framing in ("close", "short"):
+            # "close": the end of the body is the end of the connection; "short": hang up mid-body.
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if not send_body:
+            return
+        try:
+            for piece in stream.chunks():
+                if stream.framing == "chunked":
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                else:
+                    self.wfile.write(piece)
+            if stream.framing == "chunked":
+                self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            # The client stopped reading (its size limit): that is the point of these pages.
+            self.close_connection = True
 
     def log_message(self, format: str, *args: object) -> None:
         if self.server.verbose:

@@ -26,6 +26,7 @@ from types import ModuleType, SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from crawler.replica import hostile as hostile_pages
 from crawler.replica import outlets as outlet_templates
 from crawler.replica.model import Image, Story
 from crawler.replica.pages import (
@@ -117,6 +118,8 @@ class Site:
             resp = self.pages[(outlet, path)]
             h.update(f"{outlet}\0{path}\0{resp.status}\0{resp.headers!r}\0".encode())
             h.update(resp.body)
+            if resp.stream is not None:  # hashed by recipe: producing it would take seconds
+                h.update(resp.stream.fingerprint())
         return h.hexdigest()
 
     def story_by_id(self) -> dict[str, Story]:
@@ -428,11 +431,13 @@ def _fix_ids(jen: list[Story]) -> list[Story]:
     return out
 
 
-def build_site(extra_articles: int = 0, stories: ModuleType | SimpleNamespace | Any = None) -> Site:
+def build_site(extra_articles: int = 0, stories: ModuleType | SimpleNamespace | Any = None,
+               hostile: bool = False) -> Site:
     """Render every page of the replica. `extra_articles` adds that many filler JEN articles.
 
     `stories` is anything with ``JEN_STORIES``, ``OUTLET_STORIES``, ``SEED_STORY`` and ``OUTLETS``
-    (default: `crawler.replica.stories`).
+    (default: `crawler.replica.stories`). `hostile` adds the corpus of hostile pages to Just Earth News
+    (see `crawler.replica.hostile`); without it, nothing of that corpus is served.
     """
     data = stories if stories is not None else load_stories()
     seed: Story = data.SEED_STORY
@@ -465,7 +470,10 @@ def build_site(extra_articles: int = 0, stories: ModuleType | SimpleNamespace | 
     order = ([i for i in listed_order if i in tagged]
              or [story_id(s) for s in _newest_first(jen) if story_id(s) in tagged])
     by_id = {story_id(s): s for s in jen}
-    _build_jen(jen_all, seed, [by_id[i] for i in order], add)
+    _build_jen(jen_all, seed, [by_id[i] for i in order], add,
+               extra_sitemaps=(hostile_pages.SITEMAP_PATH,) if hostile else ())
+    if hostile:
+        hostile_pages.add_hostile_pages(add)
     names = [n for n in OUTLET_HOSTS if n != JEN]
     names += sorted({s.outlet for s in outlet_stories} - set(names))
     for name in names:
@@ -492,7 +500,8 @@ JEN_FAULTS = (
 )
 
 
-def _build_jen(jen: list[Story], seed: Story, seed_sidebar: list[Story], add: Any) -> None:
+def _build_jen(jen: list[Story], seed: Story, seed_sidebar: list[Story], add: Any,
+               extra_sitemaps: tuple[str, ...] = ()) -> None:
     fixed = {story_id(seed), *(story_id(s) for s in seed_sidebar)}
     channels = _channels(jen, seed, fixed)
     newest = _newest_first(jen)
@@ -581,11 +590,12 @@ def _build_jen(jen: list[Story], seed: Story, seed_sidebar: list[Story], add: An
     children = [("/sitemap-articles-1.xml", in_sitemap[:half]), ("/sitemap-articles-2.xml", in_sitemap[half:])]
     index_rows = "".join(f"<sitemap><loc>{ORIGIN}{p}</loc><lastmod>{chunk[0].published if chunk else ''}</lastmod>"
                          "</sitemap>\n" for p, chunk in children)
+    index_rows += "".join(f"<sitemap><loc>{ORIGIN}{p}</loc></sitemap>\n" for p in extra_sitemaps)
     index_xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex '
                  'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + index_rows + "</sitemapindex>\n")
     add(JEN, "/sitemap.xml", text_response(index_xml, "application/xml; charset=utf-8"),
         PageInfo(outlet=JEN, path="/sitemap.xml", kind="sitemap", content_type="application/xml; charset=utf-8",
-                 extra={"children": [p for p, _ in children]}))
+                 extra={"children": [p for p, _ in children] + list(extra_sitemaps)}))
     for path, chunk in children:
         xml = urlset_xml([(ORIGIN + jen_article_path(s), s.published) for s in chunk])
         add(JEN, path, text_response(xml, "application/xml; charset=utf-8"),

@@ -74,6 +74,10 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         """The requests of a full crawl of this source (sitemaps, feeds, home pages)."""
         raise NotImplementedError
 
+    def next_requests(self) -> Any:
+        """Start-URL queue entries (scrapy-redis), waiting out a Redis restart."""
+        return with_redis_retry(lambda: list(super(NewsSpider, self).next_requests()), what="start-URL queue")
+
     async def start(self) -> Any:
         queued = list(self.next_requests()) if self.server is not None else []
         for request in queued:
@@ -231,7 +235,11 @@ class NewsSpider(RedisMixin, scrapy.Spider):
             self.crawler.stats.inc_value(f"jen/{reason}")
             self.ack(lease)
             return
-        yield self.failure(request.url, reason, detail, status, referer=request.meta.get("via", ""), lease=lease)
+        # After redirects, report the address that was asked for; the last hop goes in the detail.
+        first_url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if first_url != request.url:
+            detail = f"{detail} (after redirects, at {request.url})"
+        yield self.failure(first_url, reason, detail, status, referer=request.meta.get("via", ""), lease=lease)
 
     @staticmethod
     def json_body(response: Response) -> Any:

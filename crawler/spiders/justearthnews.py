@@ -113,7 +113,9 @@ class JustEarthNewsSpider(NewsSpider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         item = self.raw_article(response)
         yield item
-        if self.follow_article_links and isinstance(item, RawArticle) and isinstance(response, TextResponse):
+        # An article an operator asked for by URL is fetched alone; discovery follows links from the rest.
+        follow = self.follow_article_links and not response.meta.get("force")
+        if follow and isinstance(item, RawArticle) and isinstance(response, TextResponse):
             for url, _rel in self.links(response):
                 if is_article_url(url):
                     yield from self.route(url, via=response.url, from_listing=False)

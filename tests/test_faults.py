@@ -1,0 +1,172 @@
+"""Faults survived: Redis restarted mid-crawl, the crawler killed with SIGKILL, a misbehaving site, and two
+crawler processes sharing one crawl. Every test starts its own Redis and replica and breaks them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from crawler.keys import Keys
+from crawler.replica import ReplicaServer, answer_key, build_site
+from tests.conftest import write_replica_config
+from tests.redis_server import RedisServer
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JEN_CONFIG")}
+
+
+def _crawl(config: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--here", "--config", str(config), *args],
+                            cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(predicate, timeout: float, what: str):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _records(client: redis.Redis, keys: Keys) -> list[dict]:
+    return [json.loads(v) for v in client.hvals(keys.records)]
+
+
+def _jen_articles(key: dict) -> set[str]:
+    return {p["canonical_url"] for p in key["pages"] if p["kind"] == "article" and p["outlet"] == "justearthnews"}
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    server = RedisServer().start()  # append-only, fsync always: a restart keeps every write
+    yield server
+    server.close()
+
+
+def test_redis_restarted_mid_crawl_the_crawl_waits_and_completes(replica: dict, own_redis: RedisServer,
+                                                                 tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "c.yaml", replica["base_urls"], prefix="f1", redis_url=own_redis.url,
+                                  download_delay=0.1, concurrent_requests_per_domain=1)
+    client, keys = redis.Redis.from_url(own_redis.url), Keys("f1")
+    crawl = _crawl(config, "--source", "justearthnews")
+    _wait_for(lambda: client.hlen(keys.records) >= 8, 60, "the first articles")
+    own_redis.stop()
+    time.sleep(3)  # the crawler keeps trying while Redis is away
+    own_redis.start()
+    _, err = crawl.communicate(timeout=240)
+    assert crawl.returncode == 0, err[-3000:]
+    assert "unavailable" in err  # it noticed, waited and retried
+    records = _records(client, keys)
+    assert Counter(r["canonical_url"] for r in records) == Counter(_jen_articles(replica["key"]))
+    assert client.zcard(keys.requests("justearthnews")) == 0
+    assert client.zcard(keys.inflight_deadlines("justearthnews")) == 0
+
+
+def test_crawler_killed_with_sigkill_resumes_from_its_redis_queue(replica: dict, own_redis: RedisServer,
+                                                                  tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "c.yaml", replica["base_urls"], prefix="f2", redis_url=own_redis.url,
+                                  download_delay=0.1, concurrent_requests_per_domain=2)
+    client, keys = redis.Redis.from_url(own_redis.url), Keys("f2")
+    lease = ("-s", "JEN_QUEUE_LEASE_SECONDS=4")
+    crawl = _crawl(config, "--source", "justearthnews", *lease)
+    _wait_for(lambda: client.hlen(keys.records) >= 10, 60, "the first articles")
+    crawl.send_signal(signal.SIGKILL)  # no chance to clean up: in-flight requests are leased, not lost
+    crawl.wait(timeout=10)
+    before = client.hlen(keys.records)
+    assert client.zcard(keys.requests("justearthnews")) + client.zcard(keys.inflight_deadlines("justearthnews")) > 0
+
+    resumed = _crawl(config, "--source", "justearthnews", *lease)
+    _, err = resumed.communicate(timeout=240)
+    assert resumed.returncode == 0, err[-3000:]
+    assert "Resuming crawl" in err or before == len(_jen_articles(replica["key"]))
+    records = _records(client, keys)
+    assert Counter(r["canonical_url"] for r in records) == Counter(_jen_articles(replica["key"]))
+    assert not [r["id"] for r in records if r["duplicate_of"] == r["id"]]  # never a copy of itself
+    jen_ids = {p["id"] for p in replica["key"]["pages"] if p["kind"] == "article" and p["outlet"] == "justearthnews"}
+    # Only JEN is crawled here, so only copies of JEN originals can be flagged.
+    copies = [p for p in replica["key"]["pages"] if p.get("role") == "copy" and p["outlet"] == "justearthnews"
+              and p["duplicate_of"] in jen_ids]
+    flagged = [r for r in records if r["duplicate_of"]]
+    assert len(flagged) == len(copies)
+    assert client.zcard(keys.inflight_deadlines("justearthnews")) == 0
+
+
+def test_misbehaving_site_each_fault_is_retried_then_dead_lettered_and_the_rest_goes_on(
+        replica: dict, own_redis: RedisServer, tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "c.yaml", replica["base_urls"], prefix="f3", redis_url=own_redis.url,
+                                  download_timeout=2, retry_times=1)
+    base = replica["base_urls"]["justearthnews"]
+    seed = next(p["url"] for p in replica["key"]["pages"] if p["kind"] == "article" and "/HC/6181/" in p["url"])
+    faults = {f"{base}/_fault/slow/6": "timeout", f"{base}/_fault/status/500": "http_500",
+              f"{base}/_fault/status/503": "http_503", f"{base}/_fault/reset": "connection_lost",
+              f"{base}/_fault/redirect-loop/0": "redirect_loop", f"{base}/_fault/status/404": "http_404"}
+    started = time.monotonic()
+    crawl = _crawl(config, "--source", "justearthnews", seed, *faults)
+    _, err = crawl.communicate(timeout=180)
+    elapsed = time.monotonic() - started
+    assert crawl.returncode == 0, err[-3000:]
+    client, keys = redis.Redis.from_url(own_redis.url), Keys("f3")
+    dead = {d["url"]: d for d in (json.loads(v) for v in client.lrange(keys.dead_letters, 0, -1))}
+    assert {url: dead[url]["reason"] for url in faults if url in dead} == faults
+    assert all(dead[url]["detail"] for url in faults)
+    # Retried within bounds: a timed-out page was tried twice (retry_times 1), not forever.
+    assert elapsed < 60
+    # The rest of the crawl is unaffected: the good page is stored.
+    assert [r["url"] for r in _records(client, keys)] == [seed]
+
+
+def test_two_crawler_processes_share_a_2000_article_crawl_and_agree_with_one(
+        own_redis: RedisServer, tmp_path: Path) -> None:
+    site = build_site(extra_articles=2000)
+    with ReplicaServer(site, port=0) as server:
+        key = answer_key(site, server.base_urls)
+        expected = _jen_articles(key)
+        assert len(expected) >= 2000
+        client = redis.Redis.from_url(own_redis.url)
+        shared = write_replica_config(tmp_path / "shared.yaml", server.base_urls, prefix="two",
+                                      redis_url=own_redis.url, concurrent_requests_per_domain=8)
+        crawls = [_crawl(shared, "--source", "justearthnews") for _ in range(2)]
+        outputs = [c.communicate(timeout=600) for c in crawls]
+        for crawl, (_, err) in zip(crawls, outputs, strict=True):
+            assert crawl.returncode == 0, err[-3000:]
+        two = _records(client, Keys("two"))
+        assert Counter(r["canonical_url"] for r in two) == Counter(expected)
+        # Both processes did real work on the one crawl.
+        stored_by = [int(out.split(" articles stored")[0].rsplit(" ", 1)[-1]) for out, _ in outputs]
+        assert all(n > 0 for n in stored_by) and sum(stored_by) >= len(expected)
+
+        single = write_replica_config(tmp_path / "single.yaml", server.base_urls, prefix="one",
+                                      redis_url=own_redis.url, concurrent_requests_per_domain=8)
+        one_crawl = _crawl(single, "--source", "justearthnews")
+        _, err = one_crawl.communicate(timeout=600)
+        assert one_crawl.returncode == 0, err[-3000:]
+        one = _records(client, Keys("one"))
+
+        def clusters(records: list[dict]) -> set[tuple[str, frozenset[str]]]:
+            groups: dict[str, set[str]] = {}
+            for r in records:
+                if r["cluster"]:
+                    groups.setdefault(r["cluster"], set()).add(r["canonical_url"])
+            return {(c, frozenset(m)) for c, m in groups.items()}
+
+        assert clusters(two) == clusters(one)
+        assert clusters(one)
+        def flags(records: list[dict]) -> dict[str, str | None]:
+            return {r["canonical_url"]: r["duplicate_of"] for r in records}
+
+        assert flags(two) == flags(one)
