@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -26,9 +27,29 @@ import redis
 _MAX_SOCKET_PATH = 100
 
 
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@\s'\"]*:)[^@\s'\"]*@")
+
+
 def redact_url(url: str) -> str:
-    """The URL with any password replaced by ``***``, safe for logs and error messages."""
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    """The URL (or any text) with passwords in URLs replaced by ``***``, safe for logs and errors."""
+    return _PASSWORD_IN_URL.sub(r"\1***@", url)
+
+
+class RedactingFilter(logging.Filter):
+    """Scrubs passwords from URLs in every log record (Scrapy logs its settings, Redis URLs included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "@" in message and _PASSWORD_IN_URL.search(message):
+            record.msg, record.args = redact_url(message), None
+        return True
+
+
+def install_log_redaction() -> None:
+    """Attach `RedactingFilter` to every handler of the root logger."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
 
 
 def redis_binary() -> str:

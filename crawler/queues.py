@@ -164,11 +164,13 @@ class LeasedPriorityQueue(PriorityQueue):
             self.redis_wait_seconds, "request queue")
         if not result:
             return None
-        token, member = (v.decode() if isinstance(v, bytes) else v for v in result)
+        token = result[0].decode() if isinstance(result[0], bytes) else result[0]
+        member = result[1]
         try:
             request = self._decode_request(member)
         except Exception as exc:  # not JSON, or not a request: never run it, keep it for the operator
-            self._dead_letter(member, exc)
+            text = member.decode("utf-8", "replace") if isinstance(member, bytes) else str(member)
+            self._dead_letter(text, exc)
             self.ack(token)
             return None
         previous = request.meta.get(LEASE_META)

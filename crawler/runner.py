@@ -9,6 +9,7 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from crawler.config import Config, Source
+from crawler.connection import install_log_redaction
 from crawler.keys import Keys
 from crawler.spiders.justearthnews import JustEarthNewsSpider
 from crawler.spiders.outlet import OutletSpider
@@ -68,6 +69,7 @@ def crawl_here(config: Config, source_names: list[str], redis_url: str | None,
                extra_settings: dict[str, Any] | None = None, only_queued: bool = False) -> dict[str, dict[str, Any]]:
     """Crawl the given sources in this process, concurrently; returns each crawl's Scrapy stats."""
     process = CrawlerProcess(scrapy_settings(config, redis_url, extra_settings), install_root_handler=True)
+    install_log_redaction()  # Scrapy logs its overridden settings, the Redis URL among them
     crawlers = {}
     for name in source_names:
         spider_cls, kwargs = spider_for(config.source(name))

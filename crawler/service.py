@@ -35,6 +35,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import Config, Source
+from crawler.connection import redact_url
 from crawler.keys import Keys
 from crawler.queues import with_redis_retry
 
@@ -200,7 +201,7 @@ class Service:
         stored.update(exit_code=process.returncode, finished_at=stored.get("finished_at") or iso(now_utc()))
         if process.returncode != 0:
             stored["status"] = "interrupted" if self.stopping.is_set() else "failed"
-            stored["error"] = stderr.decode("utf-8", "replace")[-2000:]
+            stored["error"] = redact_url(stderr.decode("utf-8", "replace")[-2000:])
         elif stored.get("status") in ("running", "waiting"):
             stored["status"] = "finished"
         self._save_run(stored)

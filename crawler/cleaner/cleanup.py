@@ -13,12 +13,17 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
 
 # Pages above this many characters are trimmed before parsing, so memory stays bounded whatever arrives.
 MAX_INPUT_CHARS = 5_000_000
+# ... and above this many tags: parse time and tree memory grow with the element count, and a real
+# article page has a few thousand at most (100,000 sidebar links would otherwise take seconds each).
+MAX_INPUT_TAGS = 20_000
+_TAG_START = re.compile(r"<[A-Za-z]")  # start tags: end tags and comments add no elements
 IST = timezone(timedelta(hours=5, minutes=30))
 
 # --- input guards --------------------------------------------------------------------------------------
@@ -83,6 +88,11 @@ def prepare_input(html: str | bytes | None) -> tuple[str, list[str], bool]:
     if len(html) > MAX_INPUT_CHARS:
         problems.append(f"input of {len(html):,} characters trimmed to {MAX_INPUT_CHARS:,}")
         html = html[:MAX_INPUT_CHARS]
+    if html.count("<") > MAX_INPUT_TAGS:
+        cut = _nth_tag_start(html, MAX_INPUT_TAGS)
+        if cut is not None:
+            problems.append(f"input trimmed at its {MAX_INPUT_TAGS:,}th start tag (character {cut:,})")
+            html = html[:cut]
     if not html.strip():
         return "", ["empty input"], True
     sample = html[:8192]
@@ -96,6 +106,14 @@ def prepare_input(html: str | bytes | None) -> tuple[str, list[str], bool]:
     return html, problems, False
 
 
+def _nth_tag_start(html: str, n: int) -> int | None:
+    """Offset of the `n`-th start tag, or None."""
+    for count, match in enumerate(_TAG_START.finditer(html), start=1):
+        if count == n:
+            return match.start()
+    return None
+
+
 def looks_truncated(html: str) -> bool:
     """A page cut off in transit has no closing ``</html>`` / ``</body>`` near its end."""
     tail = html[-2048:].lower()
@@ -105,21 +123,40 @@ def looks_truncated(html: str) -> bool:
 # --- text comparison -----------------------------------------------------------------------------------
 
 _WS = re.compile(r"\s+")
-_NEEDS_WS = re.compile("[\t\n\r\f\v\u00a0\u200b]|  ")
+# White space `clean_ws` must rewrite, apart from a double space (tested with `in`: an alternation in the
+# pattern would make the regex engine try both branches at every character).
+_NEEDS_WS = re.compile("[\t\n\r\f\v\u00a0\u200b]")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
 def clean_ws(text: str) -> str:
     """Collapse runs of white space (incl. non-breaking spaces) to one space, strip the ends."""
-    if not _NEEDS_WS.search(text):  # the common case, and much cheaper than a substitution
+    if "  " not in text and not _NEEDS_WS.search(text):  # the common case, much cheaper than a substitution
         return text.strip()
     return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
 
 
-def norm(text: str) -> str:
-    """Comparison key: NFKC, case-folded, punctuation and quotes dropped, single spaces."""
+def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     return _NON_WORD.sub(" ", text).strip()
+
+
+# The same short strings (headline, captions, alt texts, link texts) are compared again and again.
+_norm_short = lru_cache(maxsize=8192)(_norm)
+
+
+def norm(text: str) -> str:
+    """Comparison key: NFKC, case-folded, punctuation and quotes dropped, single spaces."""
+    # Only short plain strings are cached, so the cache stays small whatever pages come in (and never holds
+    # on to a parse tree through a bs4 string).
+    if type(text) is not str:
+        text = str(text)
+    return _norm_short(text) if len(text) <= 300 else _norm(text)
+
+
+def clear_caches() -> None:
+    """Empty the `norm` cache (see `crawler.cleaner.clear_caches`)."""
+    _norm_short.cache_clear()
 
 
 # File names leaking as text: "-1646347542.jpg)", "ukraine-talks-1646347542.jpg", "/news_pic/2022/ab12.png".

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from copy import copy
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
+from trafilatura.settings import Extractor
 
 from crawler.cleaner import cleanup
 from crawler.cleaner.cleanup import Block, Known, clean_ws, norm
@@ -78,10 +81,7 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
         record.problems.append("listing page (home or section), not an article")
         return record
 
-    # fast: no fallback extractors (readability, jusText); precision first, the clean-up does the rest.
-    doc = bare_extraction(tree, url=url, fast=True, favor_precision=True, include_comments=False,
-                          include_tables=False, include_images=False, include_links=True, with_metadata=False,
-                          deduplicate=False)
+    doc = bare_extraction(tree, url=url, options=_extractor_for(url))
     if doc is None or doc.body is None:
         record.status = "not_article"
         record.problems.append("no article body found")
@@ -105,6 +105,28 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
         record.body, record.text = [], ""
         return record
     return cleanup.finish(record, body, truncated=cleanup.looks_truncated(html))
+
+
+_EXTRACTOR: Extractor | None = None
+
+
+def _extractor_for(url: str) -> Extractor:
+    """trafilatura's options for one page, copied from one template.
+
+    Building an `Extractor` reads trafilatura's config file section each time, which costs about as much as
+    the extraction of a small page. fast: no fallback extractors (readability, jusText); precision first,
+    the clean-up does the rest. Output format "xml" instead of "python": the same body tree, without
+    rendering it as text we never read. No metadata, so the template's date settings are never used.
+    """
+    global _EXTRACTOR
+    if _EXTRACTOR is None:
+        _EXTRACTOR = Extractor(output_format="xml", fast=True, precision=True, comments=False, tables=False,
+                               images=False, links=True, with_metadata=False, dedup=False)
+    options = copy(_EXTRACTOR)
+    # What Extractor(url=url) would set.
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return options
 
 
 def _strip_site(title: str, site_name: str) -> str:
@@ -160,6 +182,21 @@ def _in_furniture(el: etree._Element) -> bool:
 def _is_story_link(href: str, page_url: str) -> bool:
     if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
         return False
+    # Menus and sidebars repeat the same links on every page of a site: remember the answers.
+    return _is_story_link_cached(str(href), page_url) if len(href) <= 1000 else _story_link(href, page_url)
+
+
+@lru_cache(maxsize=4096)
+def _is_story_link_cached(href: str, page_url: str) -> bool:
+    return _story_link(href, page_url)
+
+
+def clear_caches() -> None:
+    """Forget the link verdicts (see `crawler.cleaner.clear_caches`)."""
+    _is_story_link_cached.cache_clear()
+
+
+def _story_link(href: str, page_url: str) -> bool:
     target = urljoin(page_url, href)
     if not cleanup.same_site(target, page_url) or urlsplit(target).path == urlsplit(page_url).path:
         return False

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
+from functools import lru_cache
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.builder import LXMLTreeBuilder
 from bs4.element import Comment, Doctype, ProcessingInstruction
+from lxml import etree
 
 from crawler.cleaner import cleanup
 from crawler.cleaner.cleanup import Block, Known, clean_ws, norm
@@ -130,6 +134,57 @@ def _ticker_only(header: str) -> str:
                                                                     header, re.I))
 
 
+class _Builder(LXMLTreeBuilder):
+    """bs4's lxml HTML tree builder, made cheaper per page and per tag; the tree it builds is the same.
+
+    One lxml parser is kept and reused (making one per page costs more than parsing a small page: lxml
+    inspects the target's methods each time), and the per-tag namespace bookkeeping is skipped, because
+    lxml's HTML parser reports no namespaces; anything namespaced still goes through bs4's own code.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._html_parser: etree.HTMLParser | None = None
+
+    def default_parser(self, encoding: str | None) -> object:
+        if encoding is not None:
+            return super().default_parser(encoding)
+        if self._html_parser is None:
+            self._html_parser = etree.HTMLParser(target=self, recover=True, huge_tree=self.huge_tree)
+        return self._html_parser
+
+    def start(self, tag: str | bytes, attrib: dict, nsmap: dict | None = None) -> None:  # type: ignore[override]
+        if nsmap or len(self.nsmaps) > 1 or not isinstance(tag, str) or tag[:1] == "{":
+            return super().start(tag, attrib, nsmap or {})
+        # A plain dict will do: the Tag copies it into bs4's attribute dict class anyway.
+        attrs = dict(attrib)
+        for key, value in attrs.items():
+            if not isinstance(key, str) or key[:1] == "{" or not isinstance(value, str):
+                return super().start(tag, attrib, nsmap or {})
+        assert self.soup is not None
+        self.soup.handle_starttag(tag, None, None, attrs, namespaces=self.active_namespace_prefixes[-1])
+        return None
+
+
+# A builder holds the document being built, so each thread gets its own.
+_builders = threading.local()
+
+
+def make_soup(markup: str) -> BeautifulSoup:
+    """``BeautifulSoup(markup, "lxml", multi_valued_attributes=None)``, with a reused tree builder.
+
+    multi_valued_attributes=None: class lists are never needed, and splitting them costs per tag.
+    """
+    builder = getattr(_builders, "builder", None)
+    if builder is None:
+        builder = _builders.builder = _Builder(multi_valued_attributes=None)
+    try:
+        return BeautifulSoup(markup, builder=builder)
+    except BaseException:
+        _builders.builder = None  # a parse that failed half-way may leave the parser in any state
+        raise
+
+
 def _tags(root: Tag) -> Iterator[Tag]:
     """Every element below `root` (bs4's find_all is slow: its filter machinery dominates a profile)."""
     for el in root.descendants:
@@ -139,8 +194,7 @@ def _tags(root: Tag) -> Iterator[Tag]:
 
 def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
     meta, body_start = _read_meta(html)
-    # multi_valued_attributes=None: class lists are never needed, and splitting them costs per tag.
-    soup = BeautifulSoup(_body_part(html, body_start), "lxml", multi_valued_attributes=None)
+    soup = make_soup(_body_part(html, body_start))
     record.canonical_url = urljoin(url, meta["canonical"]) if meta.get("canonical") else url
     if is_print_url(url):
         record.kind = "print"
@@ -149,10 +203,14 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
     paragraphs: list[Tag] = []
     anchors: list[Tag] = []
     time_el: Tag | None = None
+    ticker_candidates: list[Tag] = []  # elements a "Top pick:" line can sit in, for `_audit_outside`
     for el in _tags(soup):
         name = el.name
         if name == "p":
             paragraphs.append(el)
+            ticker_candidates.append(el)
+        elif name in ("div", "span", "li"):
+            ticker_candidates.append(el)
         elif name == "a":
             if el.get("href"):
                 anchors.append(el)
@@ -190,7 +248,7 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
     blocks = list(_blocks(scope, url, record.images, record.removed))
     known.images = record.images
     known.sidebar_titles = _sidebar_titles(anchors, scope, url, record)
-    _audit_outside(soup, scope, record)
+    _audit_outside(ticker_candidates, scope, record)
     body = cleanup.filter_blocks(blocks, known, record)
     has_article_marks = bool(record.published or meta.get("og:type") == "article" or record.kind == "print")
     if not has_article_marks and len(known.sidebar_titles) >= 5 and sum(map(len, body)) < 400:
@@ -295,6 +353,23 @@ def _article_href(href: str, page_url: str) -> bool:
     """A link to another story on the same site (not to this page, a section or a file)."""
     if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
         return False
+    # Sidebars and menus repeat the same links on every page: remember the answers.
+    return _article_href_cached(str(href), page_url) if len(href) <= 1000 else _article_href_uncached(href, page_url)
+
+
+@lru_cache(maxsize=4096)
+def _article_href_cached(href: str, page_url: str) -> bool:
+    return _article_href_uncached(href, page_url)
+
+
+def clear_caches() -> None:
+    """Forget the link verdicts (see `crawler.cleaner.clear_caches`)."""
+    _article_href_cached.cache_clear()
+
+
+def _article_href_uncached(href: str, page_url: str) -> bool:
+    if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+        return False
     target = urljoin(page_url, href)
     if not cleanup.same_site(target, page_url):
         return False
@@ -313,8 +388,14 @@ def _blocks(scope: Tag, url: str, images: list[ImageRecord], removed: list[Remov
     yield from _walk(scope, url, images, removed, list_counter, in_list=0)
 
 
+# Containers nested deeper than this below the content area are read as one block of text: each level
+# is a generator frame, and hostile pages nest 10,000 deep (Python stops at 1,000).
+MAX_WALK_DEPTH = 100
+_DEEP_AS_LEAF = (CONTAINER_TAGS - FURNITURE_TAGS) | {"ul", "ol"}
+
+
 def _walk(el: Tag, url: str, images: list[ImageRecord], removed: list[Removal], counter: list[int],
-          in_list: int) -> Iterator[Block]:
+          in_list: int, depth: int = 0) -> Iterator[Block]:
     buf: list[str] = []
     link_chars = 0
     article_links = 0
@@ -348,12 +429,12 @@ def _walk(el: Tag, url: str, images: list[ImageRecord], removed: list[Removal], 
         if name == "img":
             _lone_image(child, url, images)
             continue
-        if name in ("ul", "ol"):
+        if name in ("ul", "ol") and depth < MAX_WALK_DEPTH:
             yield from flush()
             counter[0] += 1
-            yield from _walk(child, url, images, removed, counter, in_list=counter[0])
+            yield from _walk(child, url, images, removed, counter, in_list=counter[0], depth=depth + 1)
             continue
-        if name in LEAF_TAGS:
+        if name in LEAF_TAGS or (depth >= MAX_WALK_DEPTH and name in _DEEP_AS_LEAF):
             yield from flush()
             for img in _tags(child):
                 if img.name == "img":
@@ -367,7 +448,7 @@ def _walk(el: Tag, url: str, images: list[ImageRecord], removed: list[Removal], 
             yield from flush()
             if name in FURNITURE_TAGS:
                 continue
-            yield from _walk(child, url, images, removed, counter, in_list)
+            yield from _walk(child, url, images, removed, counter, in_list, depth + 1)
             continue
         # Inline element (a, span, strong, em, ...): part of the running text.
         for img in _tags(child):
@@ -458,10 +539,16 @@ def _is_descendant(el: Tag, ancestor: Tag) -> bool:
     return False
 
 
-def _audit_outside(soup: BeautifulSoup, scope: Tag, record: CleanRecord) -> None:
-    """A ticker line ("Top pick: …") outside the content area is dropped too; note it."""
-    for el in _tags(soup):
-        if el.name in ("div", "p", "span", "li") and el.string is None:
+def _audit_outside(candidates: list[Tag], scope: Tag, record: CleanRecord) -> None:
+    """A ticker line ("Top pick: …") outside the content area is dropped too; note it.
+
+    `candidates`: the page's div, p, span and li elements in document order (collected in the one walk).
+    """
+    for el in candidates:
+        # More than one child is what bs4's `el.string is None` meant here (the element has a text child),
+        # without its recursion through single-child chains: quadratic, and a RecursionError, when hostile
+        # pages nest 10,000 deep.
+        if len(el.contents) > 1:
             first = next((c for c in el.children if isinstance(c, NavigableString) and c.strip()), None)
             if first is not None and cleanup.TICKER.match(first.strip()) and not _is_descendant(el, scope):
                 record.removed.append(Removal("ticker", clean_ws(el.get_text(" "))))

@@ -30,10 +30,11 @@ def register(subparsers: Any) -> None:
 
 
 def run_service(args: argparse.Namespace) -> int:
-    from crawler.connection import redact_url, redis_client, resolve_redis_url
+    from crawler.connection import install_log_redaction, redact_url, redis_client, resolve_redis_url
     from crawler.service import Service
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    install_log_redaction()
     config = load_config(args.config)  # a bad config stops here, with the key named
     redis_url = resolve_redis_url(config.redis.url, config.data_dir)
     client = redis_client(redis_url)

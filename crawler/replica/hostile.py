@@ -266,6 +266,7 @@ def _truncated(n: int) -> Iterator[Variant]:
         "mid-script": b'\n<script>window.dataLayer = [{"page": "',
         "mid-utf8": b"\n<p>Caf\xc3",  # the first byte of a two-byte "é"
         "mid-style": b"\n<style>.news-content p { color: #3",
+        "mid-cdata": b"\n<![CDATA[ legacy widget data that never",
     }
     for where, pos in positions.items():
         for style, fragment in cuts.items():
@@ -452,6 +453,12 @@ def _charsets(n: int) -> Iterator[Variant]:
          ARTICLE, "two meta charsets"),
         ("no-charset-anywhere-cp1252", no_meta.encode("cp1252"), html_type, ARTICLE,
          "no charset declared at all, cp1252 bytes"),
+        ("header-utf32-body-utf8", text.encode(), "text/html; charset=utf-32", NOT_ARTICLE,
+         "says UTF-32, is utf-8"),
+        ("header-utf7-body-utf8", text.encode(), "text/html; charset=utf-7", ARTICLE,
+         "says UTF-7 (a charset browsers refuse), is utf-8"),
+        ("xml-declaration-utf16", ('<?xml version="1.0" encoding="utf-16"?>\n' + text).encode(), html_type, ARTICLE,
+         "an XML declaration claiming UTF-16 on a utf-8 page"),
     ):
         yield name, expected, _resp(body, ctype), note
 
@@ -563,6 +570,9 @@ def _empty(n: int) -> Iterator[Variant]:
     ):
         expected = NOT_HTML if name == "zero-bytes-no-type" else NOT_ARTICLE
         yield name, expected, _resp(body, ctype, status), note
+    yield ("gzip-empty", NOT_ARTICLE, _resp(b"", HTML_TYPE, headers=(("Content-Encoding", "gzip"),)),
+           "Content-Encoding gzip on an empty body")
+    yield "chunked-empty", NOT_ARTICLE, _streamed([], "chunked"), "chunked transfer encoding with no chunks"
 
 
 def _nul(n: int) -> Iterator[Variant]:
@@ -579,6 +589,8 @@ def _nul(n: int) -> Iterator[Variant]:
         ("nul-in-attributes", html.replace('class="news-content"', 'class="news\x00content" data-x="\x00\x00"'),
          ARTICLE, "NUL inside attribute values"),
         ("1mb-nuls-after-html", html + "\x00" * MB, ARTICLE, "1 MB of NUL bytes after </html>"),
+        ("nul-in-title", html.replace("<title>", "<title>\x00\x00", 1).replace("<h1>", "<h1>\x00", 1), ARTICLE,
+         "NUL bytes in the title and headline"),
     ):
         yield name, expected, _resp(body), note
 
@@ -603,6 +615,11 @@ def _entities(n: int) -> Iterator[Variant]:
          "200,000 character references in one paragraph"),
         ("entities-in-head", html.replace("<title>", "<title>&#0;&#xD800;&#99999999;", 1)
          .replace('content="20', 'content="&#0;20', 1), "broken entities in <title> and a meta time"),
+        ("billion-laughs", '<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+         '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+         '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">]>\n'
+         + html.split("\n", 1)[1].replace("</p>", " &f;&f;&f;</p>", 2),
+         "nested entity declarations (an HTML parser must not expand them)"),
     ):
         yield name, ARTICLE, _resp(body), note
 
@@ -662,8 +679,14 @@ def _broken(n: int) -> Iterator[Variant]:
          "<!DOCTYPE> before every paragraph"),
         ("angle-brackets-in-text", page_html(st, paragraphs=[p.replace(" the ", " < the > ", 2) for p in paras]),
          "bare < and > in running text"),
+        ("cdata-sections", page_html(st, paragraphs=[f"<![CDATA[ x ]]>{p}" for p in paras]),
+         "CDATA sections (XML only) in HTML"),
+        ("processing-instructions", page_html(st, paragraphs=[f'<?php echo "x"; ?>{p}' for p in paras]),
+         "server-side code left in the page"),
     ):
         yield name, ARTICLE, _resp(body), note
+    yield ("unclosed-comment-at-start", NOT_ARTICLE, _resp(html.replace("<main", "<!-- <main", 1)),
+           "a comment opened before the article and never closed")
 
 
 def _text(n: int) -> Iterator[Variant]:
