@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "crawler.commands.service",  # jen run, jen health, jen redis
     "crawler.commands.crawl",  # jen crawl
     "crawler.commands.inspect",  # jen inspect
+    "crawler.commands.export",  # jen export
     "crawler.cleaner.cli",  # jen clean
     "crawler.commands.dedupe",  # jen dedupe, jen dupes
     "crawler.commands.demo",  # jen demo

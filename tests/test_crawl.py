@@ -154,3 +154,30 @@ def test_crawl_flags_every_replica_copy_against_its_original_and_no_negative(
 def expected_by_id(key: dict) -> dict[str, str]:
     """Answer-key article id -> canonical URL."""
     return {p["id"]: p["canonical_url"] for p in key["pages"] if p["kind"] == "article"}
+
+
+def test_a_print_page_is_stored_as_its_canonical_article(replica: dict, redis_url: str, tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t5", redis_url=redis_url)
+    seed = replica["key"]["seed_id"]
+    article = next(p for p in replica["key"]["pages"] if p.get("id") == seed)
+    print_page = next(p for p in replica["key"]["pages"] if p["kind"] == "print" and p["article_id"] == seed)
+    result = _jen("crawl", "--here", "--source", "justearthnews", print_page["url"], "--config", str(config))
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = [json.loads(v) for v in redis.Redis.from_url(redis_url).hvals(Keys("t5").records)]
+    assert [(r["id"], r["canonical_url"], r["kind"]) for r in records] == [
+        ("justearthnews:HC/6181", article["canonical_url"], "article")]
+    assert records[0]["body"] == article["paragraphs"]
+
+
+def test_export_writes_every_stored_record_as_json_lines(replica: dict, redis_url: str, tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t6", redis_url=redis_url)
+    assert _jen("crawl", "--here", "--config", str(config)).returncode == 0
+    out = tmp_path / "records.jsonl"
+    result = _jen("export", "-o", str(out), "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(lines) == len(_expected(replica["key"])) == redis.Redis.from_url(redis_url).hlen(Keys("t6").records)
+    flagged = _jen("export", "--flagged", "--config", str(config))
+    copies = [json.loads(line) for line in flagged.stdout.splitlines()]
+    assert copies and all(c["duplicate_of"] for c in copies)
+    assert len(copies) == sum(1 for p in _expected(replica["key"]).values() if p.get("role") == "copy")
