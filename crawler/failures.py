@@ -27,8 +27,18 @@ _REASONS_BY_CLASS = {
     "UnsupportedURLSchemeError": "unsupported_scheme",
 }
 
+# A body that says it is compressed but is not (zlib.error, brotli.error, ...): named by module, since
+# those classes are all called "error".
+_DECODING_MODULES = frozenset({"zlib", "gzip", "brotli", "_brotli", "brotlicffi", "compression.zstd",
+                               "backports.zstd", "_zstd"})
+_DECODING_CLASSES = frozenset({"BadGzipFile", "ZstdError"})
+_CANCELLED = frozenset({"CancelledError", "DownloadCancelledError"})
+
 # IgnoreRequest carries its reason only in its message.
 _IGNORE_MESSAGES = {
+    # HttpCompressionMiddleware's decompression-bomb guard: "... exceeded DOWNLOAD_MAXSIZE (N B) during
+    # decompression."
+    "download_maxsize": "too_large",
     "robots.txt": "robots_disallowed",
     "max redirections": "redirect_loop",
     "offsite": "offsite",
@@ -37,13 +47,22 @@ _IGNORE_MESSAGES = {
 }
 
 
-def classify_failure(failure: Failure) -> tuple[str, str, int | None]:
-    """(reason, detail, HTTP status or None) for a request's errback failure."""
+def classify_failure(failure: Failure, received: int = 0, limit: int = 0) -> tuple[str, str, int | None]:
+    """(reason, detail, HTTP status or None) for a request's errback failure.
+
+    `received` is how many body bytes had arrived and `limit` the download size limit: Scrapy stops a body
+    without a Content-Length that outgrows the limit with a bare (Download)CancelledError, known only by
+    that count.
+    """
     exc = failure.value
     detail = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
     response = getattr(exc, "response", None)
     status = getattr(response, "status", None)
     names = [cls.__name__ for cls in type(exc).__mro__]
+    if type(exc).__module__ in _DECODING_MODULES or _DECODING_CLASSES.intersection(names):
+        return "bad_encoding", f"body does not decode as its Content-Encoding says: {detail}", status
+    if _CANCELLED.intersection(names) and limit and received > limit:
+        return "too_large", f"{detail}: stopped after {received:,} bytes, over the {limit:,}-byte limit", status
     if "HttpError" in names and status is not None:
         return f"http_{status}", detail, status
     if "IgnoreRequest" in names:

@@ -25,6 +25,9 @@ from crawler.spiders.base import utc_now
 from dedupe import DedupeParams, Detector, Document, MemoryIndex, RedisIndex
 
 FLAG_FIELDS = ("duplicate_of", "similarity", "containment", "cluster", "indexed", "dedupe_reason")
+# Only this much of a record's text is sketched for the dedup index. Articles are far shorter; a hostile
+# page's 5 MB of text would cost the sketcher hundreds of MB (and a repeated word stays repetitive when cut).
+MAX_DEDUPE_CHARS = 200_000
 
 
 class CleanPipeline:
@@ -79,7 +82,7 @@ class DedupePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, dict) or "text" not in item:
             return item
-        document = Document(id=item["id"], text=item["text"], published=item.get("published"),
+        document = Document(id=item["id"], text=item["text"][:MAX_DEDUPE_CHARS], published=item.get("published"),
                             source=item.get("source"), title=item.get("title"), url=item.get("url"))
         result = with_redis_retry(lambda: self.detector.add(document), self.retry_seconds, "dedup index")
         item.update(_decision_flags(result.decision))

@@ -69,7 +69,9 @@ def parse(html: str | bytes, url: str) -> CleanRecord:
 
 
 # Regex scanning of <head>: cheaper than building a tree for it, and the tags there are simple.
-_HEAD_END = re.compile(r"<body[\s>]|</head\s*>", re.I)
+# An <h1> ends the head too: pages with no <body> and no </head> (fragments, or an article inside <head>)
+# would otherwise be read as 50,000 characters of head.
+_HEAD_END = re.compile(r"<body[\s>]|</head\s*>|<h1[\s>]", re.I)
 _META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
 _LINK_TAG = re.compile(r"<link\s[^>]*>", re.I)
 _ATTR = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
@@ -152,6 +154,15 @@ class _Builder(LXMLTreeBuilder):
         if self._html_parser is None:
             self._html_parser = etree.HTMLParser(target=self, recover=True, huge_tree=self.huge_tree)
         return self._html_parser
+
+    def feed(self, markup: str | bytes) -> None:  # type: ignore[override]
+        try:
+            super().feed(markup)
+        except BaseException:
+            # A parser stopped half-way (bs4 then retries with other settings) would carry that page's
+            # state into the next one: start afresh.
+            self._html_parser = None
+            raise
 
     def start(self, tag: str | bytes, attrib: dict, nsmap: dict | None = None) -> None:  # type: ignore[override]
         if nsmap or len(self.nsmaps) > 1 or not isinstance(tag, str) or tag[:1] == "{":

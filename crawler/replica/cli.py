@@ -36,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                                "all on one port, until Ctrl-C or SIGTERM.")
     parser.add_argument("--port", type=int, default=8000, help="port on every address (0 = any free port)")
     parser.add_argument("--extra-articles", type=int, default=0, metavar="K", help="add K filler JEN articles")
+    parser.add_argument("--hostile", action="store_true",
+                        help="also serve the 200+ hostile pages on JEN (/sections/hostile/, /sitemap-hostile.xml)")
     parser.add_argument("--answer-key", metavar="FILE", help="write the answer key (JSON) here")
     parser.add_argument("--config-out", metavar="FILE", help="write a crawler config (YAML) for the replica here")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if args.extra_articles < 0:
         print("jen replica: --extra-articles must be >= 0", file=sys.stderr)
         return 2
-    site = build_site(extra_articles=args.extra_articles)
+    site = build_site(extra_articles=args.extra_articles, hostile=args.hostile)
     server = ReplicaServer(site, port=args.port, verbose=args.verbose)
     try:
         server.start()

@@ -315,9 +315,10 @@ def _wrong_type(n: int) -> Iterator[Variant]:
         ("css", "text/css", b".news-content p { color: red }\n" * 100),
         ("javascript", "application/javascript", b"document.write('<p>hello</p>');\n" * 100),
         ("xml", "application/xml", b'<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>'),
-        ("missing-type-binary", None, rng.randbytes(8192)),
     ):
-        yield name, NOT_HTML, _resp(body, ctype), f"Content-Type {ctype or 'missing'}: not an HTML page"
+        yield name, NOT_HTML, _resp(body, ctype), f"Content-Type {ctype}: not an HTML page"
+    yield ("missing-type-binary", NOT_ARTICLE, _resp(rng.randbytes(8192), None),
+           "no Content-Type: the .html address makes it HTML to Scrapy, and the cleaner finds binary")
     yield ("xhtml", ARTICLE, _resp(article, "application/xhtml+xml; charset=utf-8"),
            "application/xhtml+xml is HTML")
     yield "missing-type-html", ARTICLE, _resp(article, None), "no Content-Type, but the body is an HTML page"
@@ -390,7 +391,8 @@ def _deep(n: int) -> Iterator[Variant]:
         ("div-after-article", {"inside_after": "<div>" * deep + "deep" + "</div>" * deep}, ARTICLE,
          "10,000 divs inside the content area, after the text"),
         ("div-unclosed", {"inside_after": "<div>" * deep}, ARTICLE, "10,000 divs never closed"),
-        ("div-50000", {"inside_after": "<div>" * 50_000 + "deep" + "</div>" * 50_000}, ARTICLE, "50,000 divs"),
+        ("div-50000", {"inside_after": "<div>" * 50_000 + "deep" + "</div>" * 50_000}, PARTIAL,
+         "50,000 divs: trimmed at the cleaner's start-tag limit"),
         ("span-in-paragraph", {"paragraphs": [*paras[:-1], "<p>" + "<span>" * deep + esc(st.paragraphs[-1]) +
                                               "</span>" * deep + "</p>"]}, ARTICLE, "a paragraph 10,000 spans deep"),
         ("b-i-alternating", {"inside_after": "<b><i>" * (deep // 2) + "deep" + "</i></b>" * (deep // 2)},
@@ -438,22 +440,22 @@ def _charsets(n: int) -> Iterator[Variant]:
          "a UTF-8 BOM contradicting the header"),
         ("bom-utf16le-header-utf8", b"\xff\xfe" + text.encode("utf-16-le"), "text/html; charset=utf-8", ARTICLE,
          "UTF-16 with its BOM, header says utf-8"),
-        ("bom-utf16be-body-utf8", b"\xfe\xff" + text.encode(), "text/html; charset=utf-8", NOT_ARTICLE,
-         "a UTF-16 BOM in front of utf-8 bytes: read as UTF-16, nothing is left"),
+        ("bom-utf16be-body-utf8", b"\xfe\xff" + text.encode(), "text/html; charset=utf-8", ARTICLE,
+         "a UTF-16 BOM in front of utf-8 bytes: read as UTF-16 no markup is left, so the crawler reads utf-8"),
         ("bom-utf8-body-cp1252", b"\xef\xbb\xbf" + text.encode("cp1252"), html_type, ARTICLE,
          "a UTF-8 BOM in front of cp1252 bytes"),
         ("double-bom", b"\xef\xbb\xbf\xef\xbb\xbf" + text.encode(), "text/html; charset=utf-8", ARTICLE,
          "two BOMs"),
         ("header-bogus-charset", text.encode(), "text/html; charset=x-no-such-charset", ARTICLE,
          "a charset that does not exist"),
-        ("header-utf16-body-utf8", text.encode(), "text/html; charset=utf-16", NOT_ARTICLE,
-         "says UTF-16 without a BOM, is utf-8: decoded as UTF-16 nothing readable is left"),
+        ("header-utf16-body-utf8", text.encode(), "text/html; charset=utf-16", ARTICLE,
+         "says UTF-16 without a BOM, is utf-8: no markup is left, so the crawler reads utf-8"),
         ("two-contradicting-metas", page_html(st, charset='<meta charset="utf-8"><meta http-equiv="Content-Type" '
                                                  'content="text/html; charset=koi8-r">').encode(), html_type,
          ARTICLE, "two meta charsets"),
         ("no-charset-anywhere-cp1252", no_meta.encode("cp1252"), html_type, ARTICLE,
          "no charset declared at all, cp1252 bytes"),
-        ("header-utf32-body-utf8", text.encode(), "text/html; charset=utf-32", NOT_ARTICLE,
+        ("header-utf32-body-utf8", text.encode(), "text/html; charset=utf-32", ARTICLE,
          "says UTF-32, is utf-8"),
         ("header-utf7-body-utf8", text.encode(), "text/html; charset=utf-7", ARTICLE,
          "says UTF-7 (a charset browsers refuse), is utf-8"),
@@ -488,8 +490,8 @@ def _scripts(n: int) -> Iterator[Variant]:
          + "</body></html>", "a <script> that never closes swallows the page"),
         ("style-only", shell + "<style>" + "p { color: red }\n" * 5000 + "</style></head><body></body></html>",
          "only CSS"),
-        ("svg-text-only", shell + "</head><body><svg><text>" + esc(" ".join(st.paragraphs)) + "</text></svg></body></html>",
-         "the text inside an SVG"),
+        ("svg-text-only", shell + "</head><body><svg><text>" + esc(" ".join(st.paragraphs))
+         + "</text></svg></body></html>", "the text inside an SVG"),
     ):
         yield name, NOT_ARTICLE, _resp(body), note
 
@@ -528,19 +530,21 @@ def _attributes(n: int) -> Iterator[Variant]:
     ):
         yield name, expected, _streamed(parts), note
     unterminated = html.replace('<div class="news-content">', '<div class="news-content>', 1)
-    yield ("unterminated-quote", ARTICLE, _resp(unterminated),
-           "an attribute quote left open up to the next quote on the page")
+    yield ("unterminated-quote", NOT_ARTICLE, _resp(unterminated),
+           "an attribute quote left open swallows the article up to the next quote (as in a browser)")
 
 
 def _no_body(n: int) -> Iterator[Variant]:
     st = story(n)
     html = page_html(st)
     paras = "".join(f"<p>{esc(p)}</p>\n" for p in st.paragraphs)
-    byline = f'<div class="byline">Just Earth News | <time datetime="{st.published}">{_byline_time(st.published)}</time></div>'
+    byline = (f'<div class="byline">Just Earth News | <time datetime="{st.published}">'
+              f"{_byline_time(st.published)}</time></div>")
     for name, body, expected, note in (
         ("no-body-tag", html.replace('<body class="details-page">', "").replace("</body>", ""), ARTICLE,
          "no <body> tags at all"),
-        ("fragment-only", f"<h1>{esc(st.title)}</h1>{byline}{paras}", ARTICLE, "no <html>, <head> or <body>"),
+        ("fragment-only", f"<h1>{esc(st.title)}</h1>{byline}{paras}", PARTIAL,
+         "no <html>, <head> or <body>: read, but with no </html> it counts as truncated"),
         ("content-in-head", html.split("</head>", 1)[0] + f"<h1>{esc(st.title)}</h1>{byline}{paras}</head><body>"
          "</body></html>", ARTICLE, "the article inside <head>"),
         ("frameset", html.split("<body", 1)[0] + '<frameset cols="50%,50%"><frame src="/a"><frame src="/b">'
@@ -548,7 +552,7 @@ def _no_body(n: int) -> Iterator[Variant]:
         ("body-closed-early", html.replace('<body class="details-page">', '<body class="details-page"></body>'),
          ARTICLE, "</body> straight after <body>"),
         ("content-after-html", html.split("<body", 1)[0] + "<body></body></html>\n" + f"<h1>{esc(st.title)}</h1>"
-         + byline + paras, ARTICLE, "the article after </html>"),
+         + byline + paras, PARTIAL, "the article after </html>: no </html> at the end reads as truncated"),
         ("two-bodies", html.replace("<main", "</body><body class=\"second\"><main", 1), ARTICLE, "two <body> tags"),
         ("body-whitespace-only", html.split("<body", 1)[0] + "<body>\n\n   \n</body></html>", NOT_ARTICLE,
          "an empty body"),
@@ -559,7 +563,7 @@ def _no_body(n: int) -> Iterator[Variant]:
 def _empty(n: int) -> Iterator[Variant]:
     for name, body, ctype, status, note in (
         ("zero-bytes", b"", HTML_TYPE, 200, "200 with an empty body"),
-        ("zero-bytes-no-type", b"", None, 200, "200, empty, no Content-Type"),
+        ("zero-bytes-no-type", b"", None, 200, "200, empty, no Content-Type (HTML by its .html address)"),
         ("whitespace", b" \n\t\r\n  " * 10, HTML_TYPE, 200, "only white space"),
         ("single-lt", b"<", HTML_TYPE, 200, "a single <"),
         ("empty-html", b"<html></html>", HTML_TYPE, 200, "<html></html>"),
@@ -568,8 +572,7 @@ def _empty(n: int) -> Iterator[Variant]:
         ("status-204", b"", HTML_TYPE, 204, "204 No Content at an article address"),
         ("comment-only", b"<!-- nothing here -->", HTML_TYPE, 200, "only a comment"),
     ):
-        expected = NOT_HTML if name == "zero-bytes-no-type" else NOT_ARTICLE
-        yield name, expected, _resp(body, ctype, status), note
+        yield name, NOT_ARTICLE, _resp(body, ctype, status), note
     yield ("gzip-empty", NOT_ARTICLE, _resp(b"", HTML_TYPE, headers=(("Content-Encoding", "gzip"),)),
            "Content-Encoding gzip on an empty body")
     yield "chunked-empty", NOT_ARTICLE, _streamed([], "chunked"), "chunked transfer encoding with no chunks"
@@ -588,7 +591,8 @@ def _nul(n: int) -> Iterator[Variant]:
         ("10k-nuls-first", "\x00" * 10_000 + html, NOT_ARTICLE, "10,000 NUL bytes before the page"),
         ("nul-in-attributes", html.replace('class="news-content"', 'class="news\x00content" data-x="\x00\x00"'),
          ARTICLE, "NUL inside attribute values"),
-        ("1mb-nuls-after-html", html + "\x00" * MB, ARTICLE, "1 MB of NUL bytes after </html>"),
+        ("1mb-nuls-after-html", html + "\x00" * MB, NOT_ARTICLE,
+         "1 MB of NUL bytes after </html>: the page is mostly binary"),
         ("nul-in-title", html.replace("<title>", "<title>\x00\x00", 1).replace("<h1>", "<h1>\x00", 1), ARTICLE,
          "NUL bytes in the title and headline"),
     ):
@@ -632,15 +636,14 @@ def _links(n: int) -> Iterator[Variant]:
     reps = 100_000 // len(_WORDS) + 1
     for name, parts, expected, note in (
         ("100k-sidebar-links", [(head + '<aside class="sidebar"><ul>', 1), (tags, reps), ("</ul></aside>", 1),
-                                (rest, 1)], ARTICLE, "100,000 tag links in a sidebar"),
+                                (rest, 1)], PARTIAL, "100,000 tag links in a sidebar"),
         ("100k-links-in-content", [(c_head + '<ul class="tags">', 1), (tags, reps), ("</ul>", 1), (c_rest, 1)],
-         ARTICLE, "100,000 links inside the content area, after the text"),
-        ("100k-same-article-link", [(head + '<aside class="sidebar"><ul>', 1),
-                                    (f'<li><a href="/{SECTION}-details/{CODE}/{FIRST_ID}/truncated-mid-tag-head.html">'
-                                     "Read this story again please</a></li>", 100_000),
-                                    ("</ul></aside>", 1), (rest, 1)], ARTICLE,
+         PARTIAL, "100,000 links inside the content area, after the text"),
+        ("100k-same-article-link", [(head + '<aside class="sidebar">', 1),
+                                    (f'<a href="/{SECTION}-details/{CODE}/{FIRST_ID}/truncated-mid-tag-head.html">'
+                                     "again</a>", 100_000), ("</aside>", 1), (rest, 1)], PARTIAL,
          "100,000 links to one article-looking address"),
-        ("100k-empty-anchors", [(head, 1), ('<a href="#"></a>', 100_000), (rest, 1)], ARTICLE,
+        ("100k-empty-anchors", [(head, 1), ('<a href="#"></a>', 100_000), (rest, 1)], PARTIAL,
          "100,000 empty anchors"),
         ("100k-links-no-article", [("<!DOCTYPE html><html><head><title>Tags | Just Earth News</title></head><body><ul>",
                                     1), (tags, reps), ("</ul></body></html>", 1)], NOT_ARTICLE,
@@ -699,7 +702,7 @@ def _text(n: int) -> Iterator[Variant]:
          "one word a million times: the cleaner's input limit trims it"),
         ("4mb-without-spaces", [(head + "<p>", 1), ("x" * 4096, 1024), ("</p>", 1), (rest, 1)], ARTICLE,
          "a 4 MB word after the text"),
-        ("100k-tiny-paragraphs", [(head, 1), ("<p>ok</p>", 100_000), (rest, 1)], ARTICLE,
+        ("100k-tiny-paragraphs", [(head, 1), ("<p>ok</p>", 100_000), (rest, 1)], PARTIAL,
          "100,000 two-letter paragraphs after the text"),
         ("10k-headlines", [(head, 1), ("<h1>Breaking</h1>", 10_000), (rest, 1)], ARTICLE, "10,000 <h1>"),
         ("title-1mb", [(p_head.replace("</title>", "", 1).split("<title>", 1)[0] + "<title>", 1),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -62,7 +63,13 @@ class NewsSpider(RedisMixin, scrapy.Spider):
             spider.setup_redis(crawler)
         crawler.signals.connect(spider._reset_idle, signal=signals.response_received)
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        # Body bytes received per request, so a download stopped at the size limit is reported as too_large.
+        spider._received: weakref.WeakKeyDictionary[scrapy.Request, int] = weakref.WeakKeyDictionary()
+        crawler.signals.connect(spider._count_bytes, signal=signals.bytes_received)
         return spider
+
+    def _count_bytes(self, data: bytes, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
+        self._received[request] = self._received.get(request, 0) + len(data)
 
     def _request_dropped(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
         # A redirect or retry of a leased request that the dupefilter turned away (the target was seen
@@ -178,12 +185,20 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         raise NotImplementedError
 
     def links(self, response: TextResponse) -> Iterator[tuple[str, str]]:
-        """(absolute URL, rel) for every <a href> on the page, same-site or not."""
+        """(absolute URL, rel) for every <a href> on the page, same-site or not, each pair once.
+
+        Once only, because a page repeating one link 100,000 times would otherwise cost 100,000 trips to the
+        dupefilter in Redis.
+        """
+        seen: set[tuple[str, str]] = set()
         for anchor in response.css("a[href]"):
             href = anchor.attrib.get("href", "").strip()
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
                 continue
-            yield urljoin(response.url, href), anchor.attrib.get("rel", "")
+            link = (urljoin(response.url, href), anchor.attrib.get("rel", ""))
+            if link not in seen:
+                seen.add(link)
+                yield link
 
     # --- items ----------------------------------------------------------------------------------
     def raw_article(self, response: Response) -> RawArticle | FetchFailure:
@@ -194,17 +209,35 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         ):
             kind = content_type.decode("latin-1") or "missing"
             return self.failure(response.url, "not_html", f"Content-Type {kind}", response.status)
+        html, encoding = self.page_text(response)
         return RawArticle(
             url=response.url,
             canonical_url=self.canonical_url(response),
-            html=response.text,
+            html=html,
             status=response.status,
             fetched_at=utc_now(),
             source=self.source_name,
-            encoding=response.encoding,
+            encoding=encoding,
             via=response.meta.get("via", ""),
             lease=response.meta.get(LEASE_META, ""),
         )
+
+    def page_text(self, response: TextResponse) -> tuple[str, str]:
+        """(text, encoding) of a page. A declared charset that leaves no markup at all in the text (a UTF-16
+        or UTF-32 label, BOM or XML declaration on UTF-8 bytes) is overruled when the bytes are UTF-8."""
+        text = response.text
+        if "<" in text[:4096] or b"<" not in response.body[:4096]:
+            return text, response.encoding
+        body = response.body
+        for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+            body = body.removeprefix(bom)
+        try:
+            utf8 = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return text, response.encoding
+        self.crawler.stats.inc_value("jen/charset_overruled")
+        self.logger.info("%s: declared %s leaves no markup; read as utf-8", response.url, response.encoding)
+        return utf8, "utf-8"
 
     def canonical_url(self, response: TextResponse) -> str:
         """rel=canonical when it points to an allowed host, else the fetched address."""
@@ -229,7 +262,8 @@ class NewsSpider(RedisMixin, scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         """Errback of every request: record the failure; the crawl goes on."""
         request = failure.request  # type: ignore[attr-defined]
-        reason, detail, status = classify_failure(failure)
+        limit = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        reason, detail, status = classify_failure(failure, received=self._received.get(request, 0), limit=limit)
         lease = request.meta.get(LEASE_META, "")
         if reason in NOT_FAILURES:
             self.crawler.stats.inc_value(f"jen/{reason}")
