@@ -7,7 +7,8 @@ handles, which Redis keeps in its compact listpack encoding.
 =========================  ======  ==============================================================
 key                        type    content
 =========================  ======  ==============================================================
-P:meta                     hash    ``params`` (fingerprint of DedupeParams), ``layout`` version
+P:meta                     hash    ``params`` (fingerprint of DedupeParams), ``layout`` version,
+                                   ``lsh_level`` and ``lsh_split`` (linear-hashing state of P:lsh)
 P:seq                      string  last handle given out
 P:id:{n}                   hash    article id -> handle, or ``s`` + 8-byte text fingerprint + reason
                                    for texts recorded but not indexed; n = crc32(id) % 1024
@@ -15,8 +16,9 @@ P:name:{h // 128}          hash    h % 128 -> article id
 P:rec:{h // 256}           string  256 fixed-size records: signature (2 bytes x num_perm), shingle
                                    count (u32), published (f64 POSIX seconds), text fingerprint
                                    (8 bytes), figures (256-bit set), live flag (1 byte); little-endian
-P:lsh:{g}:{s}              hash    band byte + band values -> packed u32 handles; g is the handle
-                                   generation (handles double per generation), s a shard number
+P:lsh:{s}                  hash    band byte + band values -> packed u32 handles; s is the bucket's
+                                   shard under linear hashing (shards split one at a time as the index
+                                   grows, ~64 entries each, so every band is one lookup at any size)
 P:edge:{h // 128}          hash    h % 128 -> packed u32 handles of verified copy neighbours
 P:root:{h // 128}          hash    h % 128 -> handle of the cluster's original (cluster members only)
 P:members                  hash    original's handle -> packed u32 handles of all cluster members
@@ -29,7 +31,7 @@ import zlib
 from dataclasses import dataclass
 
 DEFAULT_PREFIX = "jen:dedupe"
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"  # 2: linearly hashed LSH shards (1: per-generation shards)
 ID_SHARDS = 1024
 RECORDS_PER_SHARD = 256
 HANDLES_PER_SHARD = 128
@@ -56,8 +58,8 @@ class DedupeKeys:
     def record(self, handle: int) -> str:
         return f"{self.prefix}:rec:{handle // RECORDS_PER_SHARD}"
 
-    def lsh(self, generation: int, shard: int) -> str:
-        return f"{self.prefix}:lsh:{generation}:{shard}"
+    def lsh(self, shard: int) -> str:
+        return f"{self.prefix}:lsh:{shard}"
 
     def edge(self, handle: int) -> str:
         return f"{self.prefix}:edge:{handle // HANDLES_PER_SHARD}"

@@ -2,8 +2,8 @@
 --
 -- ARGV: 1 op ("add" | "row"), 2 key stems as one string separated by "|":
 --   meta|seq|name|rec|lsh|edge|root|members  (see dedupe/keys.py; numbers are appended to stems)
--- 3 num_perm, 4 rows, 5 bands, 6 jaccard_threshold, 7 containment_threshold, 8 generation base,
--- 9 shards of generation 0, 10 records per shard, 11 handles per shard, 12 figure_containment,
+-- 3 num_perm, 4 rows, 5 bands, 6 jaccard_threshold, 7 containment_threshold, 8 target bucket entries
+-- per LSH shard, 9 initial LSH shards, 10 records per shard, 11 handles per shard, 12 figure_containment,
 -- 13 min_figures, 14 number of documents,
 -- then per document (op "add"): id, id-shard key, kind ("i" indexed | "s" skipped), fingerprint (8
 -- bytes), payload (record bytes without the live flag | reason); (op "row"): id, id-shard key.
@@ -13,6 +13,7 @@
 local op = ARGV[1]
 local stems = {}
 for s in string.gmatch(ARGV[2], "[^|]+") do stems[#stems + 1] = s end
+local K_META = stems[1]
 local K_SEQ, K_NAME, K_REC, K_LSH, K_EDGE, K_ROOT, K_MEMBERS = stems[2], stems[3], stems[4], stems[5],
   stems[6], stems[7], stems[8]
 local P = tonumber(ARGV[3])
@@ -20,7 +21,7 @@ local R = tonumber(ARGV[4])
 local B = tonumber(ARGV[5])
 local JT = tonumber(ARGV[6])
 local CT = tonumber(ARGV[7])
-local BASE = tonumber(ARGV[8])
+local PER_LSH = tonumber(ARGV[8])
 local S0 = tonumber(ARGV[9])
 local PER_REC = tonumber(ARGV[10])
 local PER_H = tonumber(ARGV[11])
@@ -190,37 +191,78 @@ local function row(h)
 end
 
 -- LSH ------------------------------------------------------------------------------------------------
-local function generation(h)
-  if h <= BASE then return 0 end
-  local g, lim = 1, 2 * BASE
-  while h > lim do
-    g = g + 1
-    lim = lim * 2
+-- Bucket shards grow by linear hashing: shard n is split into n and n + M (M = S0 * 2^level) when the
+-- split pointer reaches it, one shard at a time as handles are added, so a band is always one lookup in
+-- one shard (shards stay near PER_LSH entries: small listpacks) whatever the size of the index.
+local LH = redis.call("HMGET", K_META, "lsh_level", "lsh_split", "lsh_shards0")
+S0 = tonumber(LH[3]) or S0 -- fixed when the index was created
+local LEVEL = tonumber(LH[1]) or 0
+local M = S0 * 2 ^ LEVEL
+local SPLIT = tonumber(LH[2]) or 0
+local LH_DIRTY = false
+local lsh_keys = {} -- shard number -> key (building key strings costs as much as a redis.call)
+local function lsh_key(x)
+  local n = x % M
+  if n < SPLIT then n = x % (2 * M) end
+  local k = lsh_keys[n]
+  if not k then
+    k = K_LSH .. n
+    lsh_keys[n] = k
   end
-  return g
+  return k
 end
-local function shards(g)
-  if g <= 1 then return S0 end
-  return S0 * math.pow(2, g - 1)
+local function field_x(field) -- bucket hash of a band field: band byte, then up to 4 value bytes
+  local b, c1, c2, c3, c4 = string.byte(field, 1, 5)
+  local x = c1 or 0
+  if c2 then x = x * 256 + c2 end
+  if c3 then x = x * 256 + c3 end
+  if c4 then x = x * 256 + c4 end
+  return x + b * 40503
 end
+local BANDLEN = 2 * R
+local band_prefix = {}
+for b = 0, B - 1 do band_prefix[b] = string.char(b) end
 local function band_fields(sigstr)
   local out = {}
   for b = 0, B - 1 do
-    local field = string.char(b) .. string.sub(sigstr, b * 2 * R + 1, (b + 1) * 2 * R)
-    local x = 0
-    for i = 2, math.min(5, #field) do x = x * 256 + string.byte(field, i) end
-    out[#out + 1] = {field, x + b * 40503}
+    local field = band_prefix[b] .. string.sub(sigstr, b * BANDLEN + 1, (b + 1) * BANDLEN)
+    out[b + 1] = {field, field_x(field)}
   end
   return out
 end
-local function lsh_key(g, x) return K_LSH .. g .. ":" .. math.floor(x % shards(g)) end
+local function grow(handles) -- split shards until there are about handles * B / PER_LSH of them
+  local target = math.ceil(handles * B / PER_LSH)
+  while M + SPLIT < target do
+    local src, dst = K_LSH .. SPLIT, K_LSH .. (SPLIT + M)
+    local all = redis.call("HGETALL", src)
+    local moved, fields = {}, {}
+    for i = 1, #all, 2 do
+      if field_x(all[i]) % (2 * M) ~= SPLIT then
+        moved[#moved + 1] = all[i]
+        moved[#moved + 1] = all[i + 1]
+        fields[#fields + 1] = all[i]
+      end
+    end
+    if #fields > 0 then
+      redis.call("HSET", dst, unpack(moved))
+      redis.call("HDEL", src, unpack(fields))
+    end
+    SPLIT = SPLIT + 1
+    if SPLIT == M then
+      LEVEL = LEVEL + 1
+      M = 2 * M
+      SPLIT = 0
+    end
+    lsh_keys = {}
+    LH_DIRTY = true
+  end
+end
 
 local function remove(h)
   local s = rec(h)
-  local g = generation(h)
   local me = pack(h)
   for _, fx in ipairs(band_fields(string.sub(s, 1, SIGLEN))) do
-    local key = lsh_key(g, fx[2])
+    local key = lsh_key(fx[2])
     local v = redis.call("HGET", key, fx[1])
     if v then
       local parts = {}
@@ -346,27 +388,24 @@ local function add(id, idkey, kind, fp, payload)
   redis.call("HSET", nk, nf, id)
   name_cache[h] = id
   redis.call("HSET", idkey, id, h)
-  local g_top = generation(h)
-  local g = g_top
+  grow(h)
   local me = pack(h)
   local cand, order = {}, {}
   for _, fx in ipairs(band_fields(string.sub(payload, 1, SIGLEN))) do
-    -- insert first, then read every generation's bucket (see dedupe/memory.py)
-    local key = lsh_key(g, fx[2])
+    -- insert first, then read (see dedupe/memory.py): the bucket as it was is the candidates
+    local key = lsh_key(fx[2])
     local v = redis.call("HGET", key, fx[1])
-    redis.call("HSET", key, fx[1], (v or "") .. me)
-    for gg = 0, g_top do
-      local vv = v
-      if gg ~= g then vv = redis.call("HGET", lsh_key(gg, fx[2]), fx[1]) end
-      if vv then
-        for i = 1, #vv, 4 do
-          local c = (struct.unpack("<I4", vv, i))
-          if not cand[c] then
-            cand[c] = true
-            order[#order + 1] = c
-          end
+    if v then
+      redis.call("HSET", key, fx[1], v .. me)
+      for i = 1, #v, 4 do
+        local c = (struct.unpack("<I4", v, i))
+        if not cand[c] then
+          cand[c] = true
+          order[#order + 1] = c
         end
       end
+    else
+      redis.call("HSET", key, fx[1], me)
     end
   end
   local size = r_size(payload)
@@ -392,6 +431,7 @@ if op == "add" then
     for j, r in ipairs(res[2]) do rev[j] = enc_row(r) end
     docs[#docs + 1] = enc_row(res[1]) .. "\29" .. table.concat(rev, "\31")
   end
+  if LH_DIRTY then redis.call("HSET", K_META, "lsh_level", LEVEL, "lsh_split", SPLIT) end
   return table.concat(docs, "\28")
 elseif op == "row" then
   for i = 0, N - 1 do

@@ -18,36 +18,50 @@ from dedupe.params import DedupeParams
 from dedupe.sketch import Rejected, Sketch
 
 _SCRIPT = (Path(__file__).with_name("redis_index.lua")).read_text(encoding="utf-8")
-GENERATION_BASE = 16384  # handles in generation 0; each later generation doubles the handle range
+INITIAL_HANDLES = 16384  # the LSH shards start sized for this many handles, then grow by linear hashing
 ENTRIES_PER_SHARD = 64  # target bucket entries per LSH hash shard (listpack stays small and fast)
+_OPEN = """
+local meta, seq, params, layout, shards0 = KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3]
+if redis.call("HEXISTS", meta, "params") == 0 and redis.call("EXISTS", seq) == 0 then
+  redis.call("HSET", meta, "params", params, "layout", layout, "lsh_shards0", shards0)
+end
+return redis.call("HMGET", meta, "params", "layout")
+"""
 
 
 class ParamsMismatch(ValueError):
-    """The index under this prefix was built with other parameters."""
+    """The index under this prefix was built with other parameters (or an older key layout)."""
 
 
 class RedisIndex:
     """Index stored in Redis under `prefix`; it is handed a client and never creates one."""
 
-    def __init__(self, client: Any, prefix: str = "jen:dedupe", params: DedupeParams | None = None) -> None:
+    def __init__(self, client: Any, prefix: str = "jen:dedupe", params: DedupeParams | None = None, *,
+                 initial_handles: int = INITIAL_HANDLES) -> None:
+        """`initial_handles` sizes the first LSH shards of a new index (an existing index keeps its own)."""
         self.client = client
         self.params = params or DedupeParams()
         self.keys = DedupeKeys(prefix)
         self._script = client.register_script(_SCRIPT)
         fingerprint = self.params.fingerprint()
-        client.hsetnx(self.keys.meta, "params", fingerprint)
-        client.hsetnx(self.keys.meta, "layout", LAYOUT_VERSION)
-        stored = client.hget(self.keys.meta, "params")
-        stored = stored.decode() if isinstance(stored, bytes) else stored
+        shards0 = max(1, initial_handles * self.params.bands // ENTRIES_PER_SHARD)
+        # params and layout are set together, once, for a new index (atomically: two writers may start together)
+        stored, layout = (_text(v) if v is not None else None
+                          for v in client.eval(_OPEN, 2, self.keys.meta, self.keys.seq, fingerprint, LAYOUT_VERSION,
+                                                   shards0))
+        if layout != LAYOUT_VERSION:
+            raise ParamsMismatch(f"the dedup index under '{prefix}' uses key layout {layout or '1 (or older)'}; "
+                                 f"this version reads layout {LAYOUT_VERSION} and cannot use it. Build a new index "
+                                 f"under another prefix, or delete the keys matching '{self.keys.pattern()}' and "
+                                 "re-add the documents.")
         if stored != fingerprint:
             raise ParamsMismatch(f"the dedup index under '{prefix}' was built with {stored}; "
                                  f"this detector uses {fingerprint}. Use another prefix or the same settings.")
         p = self.params
         stems = "|".join([self.keys.meta, self.keys.seq, f"{prefix}:name:", f"{prefix}:rec:",
                           f"{prefix}:lsh:", f"{prefix}:edge:", f"{prefix}:root:", self.keys.members])
-        shards0 = max(1, GENERATION_BASE * p.bands // ENTRIES_PER_SHARD)
         self._head = [stems, p.num_perm, p.rows, p.bands, repr(float(p.jaccard_threshold)),
-                      repr(float(p.containment_threshold)), GENERATION_BASE, shards0,
+                      repr(float(p.containment_threshold)), ENTRIES_PER_SHARD, shards0,
                       RECORDS_PER_SHARD, HANDLES_PER_SHARD, repr(float(p.figure_containment)), p.min_figures]
 
     def add_batch(self, entries: list[tuple[str, float, Sketch | Rejected]]) -> list[tuple[Row, list[Row]]]:

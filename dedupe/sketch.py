@@ -9,7 +9,9 @@ different minima agree by chance once in 65,536), which halves storage.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -122,16 +124,41 @@ class Sketcher:
         """datasketch MinHash of each shingle set, kept as b-bit (16-bit) values.
 
         The shingle hashes are already uniform 32-bit values, so datasketch is given the identity as its
-        hash function and spends its time only on the permutations (vectorised per text).
+        hash function and spends its time only on the permutations. Each set goes to `update_batch` as
+        one array: datasketch turns its hash outputs into a column with numpy, so an array gives the same
+        minima as one value at a time while skipping a Python call per shingle (~100 µs per 500-word
+        text, a third of all sketching). `_array_batches_agree` checks that equivalence once per process.
         """
         k = self.params.num_perm
         sig = np.empty((len(sets), k), dtype="<u2")
-        minhashes = MinHash.generator((s.tolist() for s in sets), num_perm=k, seed=self.params.seed,
-                                      scheme="affine32", hashfunc=_identity)
+        if (self.params.seed, k) not in _ARRAY_BATCHES:
+            _ARRAY_BATCHES[(self.params.seed, k)] = _array_batches_agree(k, self.params.seed)
+        if _ARRAY_BATCHES[(self.params.seed, k)]:
+            batches: Iterable[list[Any]] = ([s] if s.size else [] for s in sets)
+        else:  # a datasketch version that no longer accepts it: one value at a time, as documented
+            batches = (s.tolist() for s in sets)
+        minhashes = MinHash.generator(batches, num_perm=k, seed=self.params.seed, scheme="affine32",
+                                      hashfunc=_identity)
         for i, minhash in enumerate(minhashes):
             sig[i] = (minhash.hashvalues & 0xFFFF).astype("<u2")
         return sig
 
 
-def _identity(value: int) -> int:
+_ARRAY_BATCHES: dict[Any, bool] = {}
+
+
+def _array_batches_agree(num_perm: int, seed: int) -> bool:
+    """True when datasketch gives the same MinHash for a whole-array batch as for its values one by one."""
+    values = np.random.default_rng(seed).integers(0, 2**32, 300, dtype=np.uint64).astype(np.uint32)
+    try:
+        as_array = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=_identity)
+        as_array.update_batch([values])
+    except (TypeError, ValueError):
+        return False
+    one_by_one = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=_identity)
+    one_by_one.update_batch(values.tolist())
+    return bool(np.array_equal(as_array.hashvalues, one_by_one.hashvalues))
+
+
+def _identity(value: Any) -> Any:
     return value

@@ -161,3 +161,30 @@ def test_nothing_in_redis_is_pickled_and_every_key_is_under_the_prefix(redis_cli
     for k in keys:
         if redis_client.type(k) == b"string":
             assert not redis_client.get(k).startswith(b"\x80")  # pickle protocol marker
+
+
+def test_clusters_are_unchanged_while_the_bucket_shards_split_as_the_index_grows(redis_client: redis.Redis) -> None:
+    docs = _corpus()
+    reference = Detector(MemoryIndex())
+    reference.add_many(docs)
+    shuffled = list(docs)
+    random.Random(5).shuffle(shuffled)
+    # sized for 4 handles, so the shards split many times while the corpus goes in
+    det = Detector(RedisIndex(redis_client, prefix="t:grow", initial_handles=4), batch_size=6)
+    det.add_many(shuffled)
+    assert _final(det) == _final(reference)
+    again = det.add_many(shuffled)
+    assert all(not r.revised for r in again)
+    assert int(redis_client.hget("t:grow:meta", "lsh_level")) >= 3
+    shard_sizes = [redis_client.hlen(k) for k in redis_client.scan_iter("t:grow:lsh:*")]
+    assert max(shard_sizes) <= 128  # small enough to stay compact listpacks
+    # a second process opening the grown index finds the same copies
+    other = Detector(RedisIndex(redis.Redis(connection_pool=redis_client.connection_pool), prefix="t:grow"))
+    assert [other.decision(d.id) for d in docs] == [det.decision(d.id) for d in docs]
+
+
+def test_an_index_in_the_old_key_layout_is_refused_with_what_to_do(redis_client: redis.Redis) -> None:
+    redis_client.hset("t:old:meta", mapping={"params": DedupeParams().fingerprint(), "layout": "1"})
+    redis_client.set("t:old:seq", 12)
+    with pytest.raises(ParamsMismatch, match=r"layout 1.*another prefix.*t:old:\*"):
+        RedisIndex(redis_client, prefix="t:old")

@@ -102,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
             print("   clusters of syndicated copies (jen dupes):")
             subprocess.run(_jen("dupes", config=config_path), env=env, check=False)
             _check_against_key(client, keys, key)
+            print(f"5. look around: jen inspect --config {config_path}   (records stay in the embedded Redis "
+                  f"under {data_dir}; `jen redis stop` stops it)")
         finally:
             service.send_signal(signal.SIGTERM)
             try:

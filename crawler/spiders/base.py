@@ -58,8 +58,7 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         spider.idle_wait = crawler.settings.getfloat("JEN_IDLE_WAIT_SECONDS", 300.0)
         spider._idle_since: float | None = None
         if crawler.settings.get("JEN_REDIS_URL"):
-            crawler.settings.frozen = False
-            crawler.settings.set("REDIS_START_URLS_KEY", spider.keys.start_urls_template())
+            spider.redis_key = spider.keys.start_urls_template()  # our keyspace, whatever the settings say
             spider.setup_redis(crawler)
         crawler.signals.connect(spider._reset_idle, signal=signals.response_received)
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
