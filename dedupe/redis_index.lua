@@ -393,9 +393,10 @@ local function add(id, idkey, kind, fp, payload)
   local cand, order = {}, {}
   for _, fx in ipairs(band_fields(string.sub(payload, 1, SIGLEN))) do
     -- insert first, then read (see dedupe/memory.py): the bucket as it was is the candidates
+    -- most buckets are new: HSETNX settles those in one call
     local key = lsh_key(fx[2])
-    local v = redis.call("HGET", key, fx[1])
-    if v then
+    if redis.call("HSETNX", key, fx[1], me) == 0 then
+      local v = redis.call("HGET", key, fx[1])
       redis.call("HSET", key, fx[1], v .. me)
       for i = 1, #v, 4 do
         local c = (struct.unpack("<I4", v, i))
@@ -404,8 +405,6 @@ local function add(id, idkey, kind, fp, payload)
           order[#order + 1] = c
         end
       end
-    else
-      redis.call("HSET", key, fx[1], me)
     end
   end
   local size = r_size(payload)
