@@ -200,7 +200,7 @@ local LEVEL = tonumber(LH[1]) or 0
 local M = S0 * 2 ^ LEVEL
 local SPLIT = tonumber(LH[2]) or 0
 local LH_DIRTY = false
-local lsh_keys = {} -- shard number -> key (building key strings costs as much as a redis.call)
+local lsh_keys = {} -- shard number -> key (building a key string costs about as much as a redis.call)
 local function lsh_key(x)
   local n = x % M
   if n < SPLIT then n = x % (2 * M) end
@@ -235,17 +235,18 @@ local function grow(handles) -- split shards until there are about handles * B /
   while M + SPLIT < target do
     local src, dst = K_LSH .. SPLIT, K_LSH .. (SPLIT + M)
     local all = redis.call("HGETALL", src)
-    local moved, fields = {}, {}
+    local moved, kept = {}, {}
     for i = 1, #all, 2 do
-      if field_x(all[i]) % (2 * M) ~= SPLIT then
-        moved[#moved + 1] = all[i]
-        moved[#moved + 1] = all[i + 1]
-        fields[#fields + 1] = all[i]
-      end
+      local t = kept
+      if field_x(all[i]) % (2 * M) ~= SPLIT then t = moved end
+      t[#t + 1] = all[i]
+      t[#t + 1] = all[i + 1]
     end
-    if #fields > 0 then
+    if #moved > 0 then
       redis.call("HSET", dst, unpack(moved))
-      redis.call("HDEL", src, unpack(fields))
+      -- writing the kept half afresh costs less than deleting the moved fields one by one from a listpack
+      redis.call("DEL", src)
+      if #kept > 0 then redis.call("HSET", src, unpack(kept)) end
     end
     SPLIT = SPLIT + 1
     if SPLIT == M then
@@ -253,7 +254,6 @@ local function grow(handles) -- split shards until there are about handles * B /
       M = 2 * M
       SPLIT = 0
     end
-    lsh_keys = {}
     LH_DIRTY = true
   end
 end
@@ -391,13 +391,14 @@ local function add(id, idkey, kind, fp, payload)
   grow(h)
   local me = pack(h)
   local cand, order = {}, {}
-  for _, fx in ipairs(band_fields(string.sub(payload, 1, SIGLEN))) do
-    -- insert first, then read (see dedupe/memory.py): the bucket as it was is the candidates
-    -- most buckets are new: HSETNX settles those in one call
-    local key = lsh_key(fx[2])
-    if redis.call("HSETNX", key, fx[1], me) == 0 then
-      local v = redis.call("HGET", key, fx[1])
-      redis.call("HSET", key, fx[1], v .. me)
+  for b = 0, B - 1 do
+    -- insert first, then read (see dedupe/memory.py): the bucket as it was is the candidates.
+    -- Most buckets are new, and HSETNX settles those in one call (this loop is most of the script's time).
+    local field = band_prefix[b] .. string.sub(payload, b * BANDLEN + 1, (b + 1) * BANDLEN)
+    local key = lsh_key(field_x(field))
+    if redis.call("HSETNX", key, field, me) == 0 then
+      local v = redis.call("HGET", key, field)
+      redis.call("HSET", key, field, v .. me)
       for i = 1, #v, 4 do
         local c = (struct.unpack("<I4", v, i))
         if not cand[c] then

@@ -100,3 +100,20 @@ def test_short_repetitive_or_furniture_only_texts_are_recorded_but_not_indexed(
     assert detector.decision("bad") == d
     again = detector.add(Document("bad2", text)).decision  # two equal bad texts are not copies either
     assert again.duplicate_of is None and not again.indexed
+
+
+def test_signatures_are_datasketch_minhashes_of_the_shingles_fed_one_at_a_time() -> None:
+    import numpy as np
+    from datasketch import MinHash
+
+    from dedupe.sketch import Sketch, Sketcher
+
+    params = DedupeParams()
+    sketcher = Sketcher(params)
+    texts = ["\n".join(s.paragraphs) for s in ALL_STORIES[:12]]
+    for text, sk in zip(texts, sketcher.sketch_many(texts), strict=True):
+        assert isinstance(sk, Sketch)
+        reference = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32", hashfunc=lambda v: v)
+        for value in sketcher.shingles(text).tolist():
+            reference.update(value)
+        assert np.array_equal(sk.signature, (reference.hashvalues & 0xFFFF).astype("<u2"))
