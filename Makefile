@@ -26,8 +26,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	$(BIN)/python bench/clean.py
-	$(BIN)/python bench/dedupe.py
+	$(BIN)/python -m bench.clean
+	$(BIN)/python -m bench.dedupe_eval
+	$(BIN)/python -m bench.dedupe
 
 clean-data:
 	rm -rf data/

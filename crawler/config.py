@@ -52,7 +52,7 @@ class Politeness:
     user_agent: str = "jen-syndication/0.1 (+news syndication research; contact: ops@example.org)"
     obey_robots: bool = True
     autothrottle: bool = True
-    download_delay: float = 0.25
+    download_delay: float = 0.5
     concurrent_requests_per_domain: int = 4
     download_timeout: float = 30.0
     download_maxsize: int = 10 * 1024 * 1024
@@ -224,9 +224,20 @@ def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
     if not isinstance(prefix, str) or not re.match(r"^[A-Za-z0-9_.-]+$", prefix):
         raise ConfigError("redis.key_prefix", prefix, "letters, digits, '_', '-' or '.'")
     dedupe = _check_keys("dedupe", raw.get("dedupe"), _dedupe_keys())
+    _check_dedupe_values(dict(dedupe))
     data_dir = Path(env.get("JEN_DATA_DIR") or raw.get("data_dir") or "data")
     return Config(sources=sources, redis=RedisSettings(url=url, key_prefix=prefix),
                   politeness=_politeness(raw.get("politeness")), dedupe=dict(dedupe), data_dir=data_dir)
+
+
+def _check_dedupe_values(section: dict[str, Any]) -> None:
+    """The dedup parameters are checked by `DedupeParams` itself; its complaint becomes a ConfigError."""
+    from dedupe.params import DedupeParams
+
+    try:
+        DedupeParams(**section)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError("dedupe", section, f"valid dedup parameters ({exc})") from exc
 
 
 def _dedupe_keys() -> set[str]:

@@ -21,8 +21,10 @@ class CrawlRun:
 
     The first process of a run clears the dupefilter, so each run re-discovers what is new (and the
     dupefilter cannot grow forever); later processes join the run. The marker is refreshed while any
-    process works and expires on its own if they all die; when a run finishes with an empty queue, the
-    marker and dupefilter are removed.
+    process works and expires 30 s after they all stop; when a run finishes with an empty queue, the
+    marker and dupefilter are removed. The request queue itself always survives, so a later run (whether
+    or not its dupefilter was cleared) carries on with what an interrupted one left queued; articles
+    already stored are skipped, so a cleared dupefilter costs only re-fetched listings.
     """
 
     MARKER_TTL = 30

@@ -138,3 +138,11 @@ class LeaseAckMiddleware:
             yield element
         if token and not handed_on:
             self.crawler.spider.ack(token)
+
+    def process_spider_exception(self, response: Response, exception: Exception) -> list[FetchFailure]:
+        """A callback that raised: record the page as a failure (the store then releases its lease)."""
+        spider = self.crawler.spider
+        failure = spider.failure(response.url, "spider_error", f"{type(exception).__name__}: {exception}",
+                                 response.status, referer=response.meta.get("via", ""),
+                                 lease=response.meta.get(LEASE_META, ""))
+        return [failure]

@@ -33,19 +33,40 @@ MAX_DEDUPE_CHARS = 200_000
 class CleanPipeline:
     """RawArticle -> clean record (a dict). A page that is not an article becomes a failure."""
 
+    def __init__(self, crawler: Crawler | None = None) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
+        return cls(crawler)
+
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, RawArticle):
             return item
         record = clean_page(item.html, item.url, source=item.source)
         if record.status == "not_article":
+            if self.crawler is not None and self.crawler.stats is not None:
+                self.crawler.stats.inc_value("jen/failures/not_article")
             return FetchFailure(url=item.url, reason="not_article", detail="; ".join(record.problems) or "no article",
                                 source=item.source, failed_at=utc_now(), status=item.status, referer=item.via,
                                 lease=item.lease)
         clean = record.to_dict()
-        canonical = clean.get("canonical_url") or item.canonical_url
+        # The spider's canonical URL: rel=canonical only when it names an allowed host, normalised. The page's
+        # own claim must not decide which stored record it overwrites.
+        canonical = item.canonical_url
         clean.update(id=record_id(item.source, canonical), canonical_url=canonical, source=item.source,
                      fetched_at=item.fetched_at, http_status=item.status, _lease=item.lease)
         return clean
+
+
+def build_detector(settings: Any) -> Detector:
+    """The copy detector for a crawl: the shared Redis index with JEN_REDIS_URL, else an in-memory one."""
+    params = DedupeParams(**(settings.getdict("JEN_DEDUPE") or {}))
+    url = settings.get("JEN_REDIS_URL")
+    if url:
+        prefix = Keys(settings.get("JEN_KEY_PREFIX", "jen")).dedupe_prefix
+        return Detector(RedisIndex(redis_client(url), prefix=prefix, params=params), params)
+    return Detector(MemoryIndex(params), params)
 
 
 def _decision_flags(decision: Any) -> dict[str, Any]:
@@ -70,14 +91,7 @@ class DedupePipeline:
         settings = crawler.settings
         if not settings.getbool("JEN_DEDUPE_ENABLED", True):
             raise NotConfigured("JEN_DEDUPE_ENABLED is off")
-        params = DedupeParams(**(settings.getdict("JEN_DEDUPE") or {}))
-        url = settings.get("JEN_REDIS_URL")
-        if url:
-            prefix = Keys(settings.get("JEN_KEY_PREFIX", "jen")).dedupe_prefix
-            index: Any = RedisIndex(redis_client(url), prefix=prefix, params=params)
-        else:
-            index = MemoryIndex(params)
-        return cls(Detector(index, params), settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0))
+        return cls(build_detector(settings), settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, dict) or "text" not in item:
@@ -98,19 +112,22 @@ class StorePipeline:
     Every store or revision is also appended to a stream for consumers.
     """
 
-    def __init__(self, client: redis.Redis, keys: Keys, retry_seconds: float = 120.0, crawler: Crawler | None = None):
+    def __init__(self, client: redis.Redis, keys: Keys, retry_seconds: float = 120.0, crawler: Crawler | None = None,
+                 detector: Detector | None = None) -> None:
         self.client = client
         self.keys = keys
         self.retry_seconds = retry_seconds
         self.crawler = crawler
+        self.detector = detector
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         url = crawler.settings.get("JEN_REDIS_URL")
         if not url:
             raise NotConfigured("no JEN_REDIS_URL: records are not stored (use a feed export, or jen crawl)")
+        detector = build_detector(crawler.settings) if crawler.settings.getbool("JEN_DEDUPE_ENABLED", True) else None
         return cls(redis_client(url), Keys(crawler.settings.get("JEN_KEY_PREFIX", "jen")),
-                   crawler.settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0), crawler)
+                   crawler.settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0), crawler, detector)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, FetchFailure):
@@ -122,8 +139,22 @@ class StorePipeline:
         revised = item.pop("_revised", [])
         lease = item.pop("_lease", "")
         with_redis_retry(lambda: self._store_record(item, revised), self.retry_seconds, "record store")
+        self._reconcile(item)
         self._ack(lease)
         return item
+
+    def _reconcile(self, record: dict[str, Any]) -> None:
+        """Another crawler process may have revised this record's flags between our decision and our store
+        (its revision found nothing stored yet): write the index's current decision if it differs."""
+        if self.detector is None or "duplicate_of" not in record:
+            return
+        decision = with_redis_retry(lambda: self.detector.decision(record["id"]), self.retry_seconds, "dedup index")
+        if decision is None:
+            return
+        current = _decision_flags(decision)
+        if any(record.get(k) != current[k] for k in ("duplicate_of", "cluster")):
+            with_redis_retry(lambda: self._revise(current | {"id": record["id"]}), self.retry_seconds, "record store")
+            record.update(current)
 
     def _ack(self, lease: str) -> None:
         if lease and self.crawler is not None and self.crawler.spider is not None:

@@ -1,7 +1,7 @@
 """scrapy-redis queue pieces: JSON instead of pickle, leases so a killed crawler loses nothing.
 
 * Requests are stored as JSON (``loads``/``dumps`` below are the ``SCHEDULER_SERIALIZER``), bytes as
-  ``{"__b64__": "..."}``; an operator can read every entry with ``jen inspect``.
+  ``{"__bytes__": "<latin-1 text>"}``; an operator can read every entry with ``jen inspect``.
 * `LeasedPriorityQueue` is scrapy-redis's priority queue with a visibility timeout: popping a request
   moves it to an in-flight set with a deadline; it is acknowledged once its page is stored or its
   failure recorded. If the crawler dies first, the lease runs out and the request goes back to the

@@ -61,7 +61,8 @@ def spider_for(source: Source) -> tuple[type, dict[str, Any]]:
     """The spider class and its keyword arguments for one configured source."""
     if source.spider == "justearthnews":
         return JustEarthNewsSpider, {"base_url": source.base_url, "source_name": source.name,
-                                     "allow_private": source.allow_private, "name": source.name}
+                                     "allow_private": source.allow_private, "name": source.name,
+                                     "allowed_domains": list(source.allowed_domains)}
     return OutletSpider, {"source": source}
 
 

@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -115,6 +116,8 @@ class Service:
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.children_lock = threading.Lock()
         self.stopping = threading.Event()
+        # Manual triggers taken off Redis but not started yet: put back on the list if the service stops.
+        self.unstarted: dict[str, Trigger] = {}
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(max_workers=max(4, 2 * len(config.sources)))},
@@ -179,9 +182,10 @@ class Service:
         self._save_run(run)
         with self.locks[source]:
             if self.stopping.is_set():
-                run.update(status="cancelled", finished_at=iso(now_utc()), summary="service stopping")
+                run.update(status="cancelled", finished_at=iso(now_utc()), summary="service stopping", exit_code=-1)
                 self._save_run(run)
                 return run
+            self.unstarted.pop(run_id, None)
             if urls:
                 spider = source  # spiders are named after their source
                 entries = [json.dumps({"url": url, "force": True}) for url in urls]
@@ -190,12 +194,18 @@ class Service:
             self._save_run(run)
             command = crawl_command(self.config_path, source, run_id, kind, only_queued=bool(urls))
             env = {**os.environ, "REDIS_URL": self.redis_url}
-            process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            with self.children_lock:
-                self.children[run_id] = process
-            _, stderr = process.communicate()
-            with self.children_lock:
-                self.children.pop(run_id, None)
+            # Own session: a Ctrl-C on the service reaches the crawl only as the single SIGTERM sent by stop().
+            # Its log goes to a temporary file, of which only the tail is kept.
+            with tempfile.TemporaryFile() as log:
+                process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log,
+                                           start_new_session=True)
+                with self.children_lock:
+                    self.children[run_id] = process
+                process.wait()
+                with self.children_lock:
+                    self.children.pop(run_id, None)
+                log.seek(max(0, log.seek(0, os.SEEK_END) - 4000))
+                stderr = log.read()
         # The child writes its own summary into the run record; add what only the parent knows.
         stored = self._load_run(run_id) or run
         stored.update(exit_code=process.returncode, finished_at=stored.get("finished_at") or iso(now_utc()))
@@ -228,7 +238,9 @@ class Service:
             logger.error("bad trigger: %s", exc)
             return
         logger.info("manual trigger %s for %s (%d URLs)", trigger.id, trigger.source, len(trigger.urls))
-        self.scheduler.add_job(self.run_crawl, "date", run_date=now_utc(), id=f"manual:{trigger.id}",
+        self.unstarted[trigger.id] = trigger
+        job_id = f"manual:{trigger.id}:{uuid.uuid4().hex[:6]}"  # a re-sent trigger id must not clash
+        self.scheduler.add_job(self.run_crawl, "date", run_date=now_utc(), id=job_id,
                                args=[trigger.source, "manual", trigger.id, trigger.urls], misfire_grace_time=None)
 
     def _listen_for_triggers(self) -> None:
@@ -240,7 +252,10 @@ class Service:
                 time.sleep(1)
                 continue
             if item:
-                self.handle_trigger(item[1])
+                try:
+                    self.handle_trigger(item[1])
+                except Exception:  # the listener must outlive any one bad trigger
+                    logger.exception("could not handle trigger %r", item[1][:200])
 
     def _heartbeat(self) -> None:
         while not self.stopping.is_set():
@@ -283,6 +298,8 @@ class Service:
                 child.kill()  # its queue and leases are in Redis; the next run picks them up
         self.scheduler.shutdown(wait=False)
         with contextlib.suppress(redis.RedisError):
+            for trigger in self.unstarted.values():  # not started: the next service takes them
+                self.client.lpush(self.keys.triggers, trigger.to_json())
             self.client.delete(self.keys.service_heartbeat)
 
     def serve_forever(self) -> None:

@@ -42,9 +42,9 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
-    # Before robots.txt (100) and the offsite check, so a refused URL is never even asked about.
+    # Before robots.txt (100) and Scrapy's offsite check (50), so a refused URL is never even asked about.
     "crawler.middlewares.SafetyMiddleware": 40,
-    "crawler.middlewares.SkipStoredMiddleware": 50,
+    "crawler.middlewares.SkipStoredMiddleware": 60,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.LeaseAckMiddleware": 950,

@@ -44,6 +44,7 @@ def test_redis_url_from_environment_overrides_file() -> None:
         ({"politeness": {"obey_robots": "yes"}}, "politeness.obey_robots", "true or false"),
         ({"redis": {"key_prefix": "a b"}}, "redis.key_prefix", "letters"),
         ({"dedupe": {"shingle_sise": 3}}, "dedupe.shingle_sise", "no such key"),
+        ({"dedupe": {"num_perm": 7}}, "dedupe", "num_perm"),
     ],
 )
 def test_wrong_top_level_values_name_the_key(patch: dict, key: str, expected: str) -> None:

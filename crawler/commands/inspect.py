@@ -68,9 +68,12 @@ def overview(client: Any, keys: Keys, config: Config) -> dict[str, Any]:
 
 
 def dedupe_index_size(client: Any, keys: Keys, config: Config) -> dict[str, Any]:
-    from dedupe import DedupeParams, RedisIndex
+    from dedupe import DedupeParams, ParamsMismatch, RedisIndex
 
-    index = RedisIndex(client, prefix=keys.dedupe_prefix, params=DedupeParams(**config.dedupe))
+    try:
+        index = RedisIndex(client, prefix=keys.dedupe_prefix, params=DedupeParams(**config.dedupe))
+    except ParamsMismatch as exc:  # an index built with other settings is reported, not an error here
+        return {"prefix": keys.dedupe_prefix, "unreadable": str(exc)}
     return index.stats()
 
 

@@ -194,7 +194,11 @@ class NewsSpider(RedisMixin, scrapy.Spider):
             href = anchor.attrib.get("href", "").strip()
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
                 continue
-            link = (urljoin(response.url, href), anchor.attrib.get("rel", ""))
+            try:
+                link = (normalize_url(urljoin(response.url, href)), anchor.attrib.get("rel", ""))
+            except ValueError:  # "http://[x" and the like: not a link anyone can follow
+                self.crawler.stats.inc_value("jen/bad_links")
+                continue
             if link not in seen:
                 seen.add(link)
                 yield link

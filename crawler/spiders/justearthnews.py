@@ -34,17 +34,20 @@ class JustEarthNewsSpider(NewsSpider):
     name = "justearthnews"
 
     def __init__(self, base_url: str = "https://justearthnews.com", source_name: str = "justearthnews",
-                 follow_article_links: bool = True, max_listing_pages: int = 50, allow_private: bool = False,
-                 only_queued: bool = False, **kwargs: Any) -> None:
+                 follow_article_links: bool = True, max_listing_pages: int = 50, allow_private: bool | None = None,
+                 only_queued: bool = False, allowed_domains: list[str] | tuple[str, ...] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.allow_private = allow_private
+        self.allow_private = bool(allow_private)
         self.only_queued = only_queued
         self.base_url = base_url.rstrip("/")
         self.source_name = source_name
         host = host_of(self.base_url)
         # The real site answers on both the bare and the www host.
         self.allowed_domains = [host] if host.replace(".", "").isdigit() else [host.removeprefix("www.")]
-        if _is_private_literal(host):
+        if allowed_domains:  # a configured source says exactly which hosts it may fetch
+            self.allowed_domains = list(allowed_domains)
+        if allow_private is None and _is_private_literal(host):
             # The operator pointed the spider at a local address (the replica): that one host is allowed;
             # allowed_domains still keeps every other host out.
             self.allow_private = True
@@ -57,7 +60,8 @@ class JustEarthNewsSpider(NewsSpider):
         kwargs.setdefault("base_url", settings.get("JEN_BASE_URL", "https://justearthnews.com"))
         kwargs.setdefault("follow_article_links", settings.getbool("JEN_FOLLOW_ARTICLE_LINKS", True))
         kwargs.setdefault("max_listing_pages", settings.getint("JEN_MAX_LISTING_PAGES", 50))
-        kwargs.setdefault("allow_private", settings.getbool("JEN_ALLOW_PRIVATE", False))
+        if "JEN_ALLOW_PRIVATE" in settings:
+            kwargs.setdefault("allow_private", settings.getbool("JEN_ALLOW_PRIVATE"))
         return super().from_crawler(crawler, *args, **kwargs)
 
     def default_start_requests(self) -> Iterable[Any]:
@@ -85,7 +89,8 @@ class JustEarthNewsSpider(NewsSpider):
             yield self.request(url, self.parse_article, via=via, article=True)
         elif is_print_url(url):
             yield self.request(url, self.parse_print, via=via)
-        elif from_listing and is_listing_url(url) and self._page_number(url) <= self.max_listing_pages:
+        elif from_listing and is_listing_url(url) and (
+                not self.max_listing_pages or self._page_number(url) <= self.max_listing_pages):
             yield self.request(url, self.parse_listing, via=via)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:

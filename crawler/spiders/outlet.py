@@ -16,6 +16,9 @@ from scrapy.http import Response, TextResponse
 from crawler.config import Source, load_config
 from crawler.spiders.base import NewsSpider
 
+# A pagination link: a page query parameter or a /page/N/ path segment.
+_PAGINATION = re.compile(r"[?&](?:page|paged|p)=\d+|/page/\d+/?(?:$|[?#])")
+
 
 class OutletSpider(NewsSpider):
     name = "outlet"
@@ -43,7 +46,8 @@ class OutletSpider(NewsSpider):
         for url in self.source.sitemap_urls:
             yield self.request(url, self.parse_sitemap, via="start").replace(dont_filter=True)
         for url in self.source.start_urls:
-            yield self.request(url, self.parse_listing, via="start", depth_left=1).replace(dont_filter=True)
+            # Pagination is followed this many pages deep from each start page.
+            yield self.request(url, self.parse_listing, via="start", depth_left=5).replace(dont_filter=True)
 
     def route_start(self, url: str) -> Iterable[Any]:
         if url.split("?")[0].endswith((".xml", ".xml.gz")):
@@ -75,8 +79,8 @@ class OutletSpider(NewsSpider):
                 continue
             if self.is_article(url):
                 yield self.request(url, self.parse_article, via=response.url, article=True)
-            elif depth_left > 0 and ("next" in rel or "page" in url):
-                yield self.request(url, self.parse_listing, via=response.url, depth_left=depth_left)
+            elif depth_left > 0 and ("next" in rel.split() or _PAGINATION.search(url)):
+                yield self.request(url, self.parse_listing, via=response.url, depth_left=depth_left - 1)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         yield self.raw_article(response)

@@ -1,0 +1,82 @@
+"""Spider and pipeline rules that need no crawl: links, canonical ids, pagination, triggers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import redis
+import yaml
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.config import load_config
+from crawler.items import RawArticle
+from crawler.pipelines import CleanPipeline
+from crawler.service import Service
+from crawler.spiders.justearthnews import JustEarthNewsSpider
+from crawler.spiders.outlet import _PAGINATION
+
+BASE = "https://justearthnews.com"
+
+
+def _spider() -> JustEarthNewsSpider:
+    crawler = get_crawler(JustEarthNewsSpider, {"JEN_BASE_URL": BASE})
+    return JustEarthNewsSpider.from_crawler(crawler)
+
+
+def test_unparseable_links_are_skipped_and_the_rest_of_the_page_still_followed() -> None:
+    html = (b'<a href="http://[x">broken</a><a href="http://a:99999/">bad port</a>'
+            b'<a href="/world-details/W/1/ok.html?utm_source=x">ok</a><a href="/world-details/W/1/ok.html">again</a>')
+    response = HtmlResponse(f"{BASE}/", body=html, encoding="utf-8")
+    assert [url for url, _ in _spider().links(response)] == [f"{BASE}/world-details/W/1/ok.html"]
+
+
+def test_a_page_cannot_choose_which_stored_record_it_overwrites() -> None:
+    spider_canonical = f"{BASE}/world-details/W/1/real.html"
+    html = ('<html><head><title>T | Just Earth News</title><link rel="canonical" '
+            'href="https://evil.example/people-details/HC/6181/x.html"></head><body><h1>T</h1>'
+            + "".join(f"<p>Paragraph {i} of a perfectly ordinary article about the weather.</p>" for i in range(8))
+            + "</body></html>")
+    raw = RawArticle(url=spider_canonical, canonical_url=spider_canonical, html=html, status=200,
+                     fetched_at="2022-03-03T10:00:00+00:00", source="justearthnews")
+    record = CleanPipeline().process_item(raw)
+    assert record["id"] == "justearthnews:W/1"
+    assert record["canonical_url"] == spider_canonical
+
+
+def test_outlet_pagination_links_are_told_from_pages_that_merely_mention_page() -> None:
+    assert _PAGINATION.search("https://x.org/page/2/")
+    assert _PAGINATION.search("https://x.org/news/?page=3")
+    assert not _PAGINATION.search("https://x.org/homepage-redesign/")
+    assert not _PAGINATION.search("https://x.org/pages/about")
+
+
+def test_a_resent_trigger_id_does_not_stop_the_listener(redis_client: redis.Redis, tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    source = {"spider": "justearthnews", "base_url": BASE, "allowed_domains": ["justearthnews.com"]}
+    config.write_text(yaml.safe_dump({"redis": {"key_prefix": "u1"}, "sources": {"justearthnews": source}}))
+    service = Service(load_config(config, env={}), str(config), redis_client, "redis://unused")
+    trigger = json.dumps({"id": "same", "source": "justearthnews"}).encode()
+    service.handle_trigger(trigger)
+    service.handle_trigger(trigger)  # used to raise ConflictingIdError and kill the listener thread
+    assert len(service.scheduler.get_jobs()) == 2
+    assert set(service.unstarted) == {"same"}
+
+
+def test_a_callback_that_raises_becomes_a_failure_carrying_its_lease() -> None:
+    from scrapy import Request
+
+    from crawler.items import FetchFailure
+    from crawler.middlewares import LeaseAckMiddleware
+    from crawler.queues import LEASE_META
+
+    spider = _spider()
+    spider.crawler.spider = spider
+    spider.crawler.stats.open_spider()
+    request = Request(f"{BASE}/sections/world/", meta={LEASE_META: "token-1", "via": "start"})
+    response = HtmlResponse(request.url, body=b"<html></html>", encoding="utf-8", request=request)
+    [failure] = LeaseAckMiddleware(spider.crawler).process_spider_exception(response, ValueError("boom"))
+    assert isinstance(failure, FetchFailure)
+    assert (failure.reason, failure.lease, failure.url) == ("spider_error", "token-1", request.url)
+    assert "boom" in failure.detail
