@@ -107,9 +107,7 @@ def _check_keys(prefix: str, mapping: Any, allowed: set[str]) -> dict[str, Any]:
     return mapping
 
 
-def _typed(key: str, value: Any, kind: type | tuple[type, ...], expected: str) -> Any:
-    if isinstance(value, bool) and kind is not bool and bool not in (kind if isinstance(kind, tuple) else ()):
-        raise ConfigError(key, value, expected)
+def _typed(key: str, value: Any, kind: type, expected: str) -> Any:
     if not isinstance(value, kind):
         raise ConfigError(key, value, expected)
     return value

@@ -8,6 +8,7 @@ which puts them in the dead-letter queue with their reason. Each pipeline takes 
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import asdict
 from typing import Any
 
@@ -59,8 +60,19 @@ class CleanPipeline:
         return clean
 
 
+# One detector per crawl, shared by DedupePipeline (decides) and StorePipeline (reconciles after storing).
+_DETECTORS: weakref.WeakKeyDictionary[Crawler, Detector] = weakref.WeakKeyDictionary()
+
+
+def detector_for(crawler: Crawler) -> Detector:
+    """The crawl's copy detector, built on first use."""
+    if crawler not in _DETECTORS:
+        _DETECTORS[crawler] = build_detector(crawler.settings)
+    return _DETECTORS[crawler]
+
+
 def build_detector(settings: Any) -> Detector:
-    """The copy detector for a crawl: the shared Redis index with JEN_REDIS_URL, else an in-memory one."""
+    """A copy detector: the shared Redis index with JEN_REDIS_URL, else an in-memory one."""
     params = DedupeParams(**(settings.getdict("JEN_DEDUPE") or {}))
     url = settings.get("JEN_REDIS_URL")
     if url:
@@ -91,7 +103,7 @@ class DedupePipeline:
         settings = crawler.settings
         if not settings.getbool("JEN_DEDUPE_ENABLED", True):
             raise NotConfigured("JEN_DEDUPE_ENABLED is off")
-        return cls(build_detector(settings), settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0))
+        return cls(detector_for(crawler), settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, dict) or "text" not in item:
@@ -125,7 +137,7 @@ class StorePipeline:
         url = crawler.settings.get("JEN_REDIS_URL")
         if not url:
             raise NotConfigured("no JEN_REDIS_URL: records are not stored (use a feed export, or jen crawl)")
-        detector = build_detector(crawler.settings) if crawler.settings.getbool("JEN_DEDUPE_ENABLED", True) else None
+        detector = detector_for(crawler) if crawler.settings.getbool("JEN_DEDUPE_ENABLED", True) else None
         return cls(redis_client(url), Keys(crawler.settings.get("JEN_KEY_PREFIX", "jen")),
                    crawler.settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0), crawler, detector)
 

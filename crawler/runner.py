@@ -80,6 +80,3 @@ def crawl_here(config: Config, source_names: list[str], redis_url: str | None,
     process.start()
     return {name: dict(crawler.stats.get_stats()) for name, crawler in crawlers.items()}
 
-
-def redis_keys(config: Config) -> Keys:
-    return Keys(config.redis.key_prefix)

@@ -24,6 +24,9 @@ PRINT_PATH = re.compile(r"^/print/(?P<code>[A-Za-z]{1,4})/(?P<id>\d+)/P/?$")
 # Home, section listings and their pagination: "/", "/sections/world/", "/world-news?page=2", ...
 LISTING_PATH = re.compile(r"^/(?:sections/[a-z0-9-]+/?|[a-z0-9-]+-news/?|latest/?)?$")
 
+# href values that are not links to another page.
+NOT_LINK_PREFIXES = ("#", "mailto:", "javascript:", "tel:")
+
 # Query parameters that never change what an article page shows.
 TRACKING_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "fbclid", "gclid")
 

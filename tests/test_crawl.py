@@ -14,8 +14,8 @@ import redis
 
 from crawler.keys import Keys
 from tests.conftest import write_replica_config
+from tests.helpers import ROOT, run_jen
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
@@ -23,11 +23,6 @@ def _expected(key: dict, outlet: str | None = None) -> dict[str, dict]:
     """Articles of the answer key by canonical URL."""
     return {p["canonical_url"]: p for p in key["pages"]
             if p["kind"] == "article" and (outlet is None or p["outlet"] == outlet)}
-
-
-def _jen(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +74,7 @@ def test_each_fault_is_recorded_with_its_reason(scrapy_feed: list[dict], replica
 def test_crawl_into_redis_stores_every_article_of_every_outlet_once(replica: dict, redis_url: str,
                                                                    tmp_path: Path) -> None:
     config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t1", redis_url=redis_url)
-    result = _jen("crawl", "--here", "--config", str(config))
+    result = run_jen("crawl", "--here", "--config", str(config))
     assert result.returncode == 0, result.stderr[-3000:]
     client = redis.Redis.from_url(redis_url)
     keys = Keys("t1")
@@ -94,7 +89,7 @@ def test_crawl_into_redis_stores_every_article_of_every_outlet_once(replica: dic
         assert client.zcard(keys.requests(source)) == 0
         assert client.zcard(keys.inflight_deadlines(source)) == 0
 
-    again = _jen("crawl", "--here", "--config", str(config))
+    again = run_jen("crawl", "--here", "--config", str(config))
     assert again.returncode == 0, again.stderr[-3000:]
     assert client.hlen(keys.records) == len(records)
     assert "already stored" in again.stdout
@@ -105,7 +100,7 @@ def test_manual_urls_outside_the_source_are_refused_and_not_fetched(replica: dic
     config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t2", redis_url=redis_url)
     other_outlet = replica["base_urls"]["wftl"] + "/"
     for url in (other_outlet, "file:///etc/passwd", "http://10.0.0.1/x"):
-        result = _jen("crawl", "--here", "--source", "justearthnews", url, "--config", str(config))
+        result = run_jen("crawl", "--here", "--source", "justearthnews", url, "--config", str(config))
         assert result.returncode == 3, result.stderr
         assert f"refused {url}" in result.stderr
     assert redis.Redis.from_url(redis_url).hlen(Keys("t2").records) == 0
@@ -114,7 +109,7 @@ def test_manual_urls_outside_the_source_are_refused_and_not_fetched(replica: dic
 def test_robots_txt_is_obeyed_for_a_triggered_url(replica: dict, redis_url: str, tmp_path: Path) -> None:
     config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t3", redis_url=redis_url)
     search = replica["base_urls"]["justearthnews"] + "/search?q=ukraine"
-    result = _jen("crawl", "--here", "--source", "justearthnews", search, "--config", str(config))
+    result = run_jen("crawl", "--here", "--source", "justearthnews", search, "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     client = redis.Redis.from_url(redis_url)
     assert client.hlen(Keys("t3").records) == 0
@@ -125,7 +120,7 @@ def test_robots_txt_is_obeyed_for_a_triggered_url(replica: dict, redis_url: str,
 def test_crawl_flags_every_replica_copy_against_its_original_and_no_negative(
         replica: dict, redis_url: str, tmp_path: Path) -> None:
     config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t4", redis_url=redis_url)
-    result = _jen("crawl", "--here", "--config", str(config))
+    result = run_jen("crawl", "--here", "--config", str(config))
     assert result.returncode == 0, result.stderr[-3000:]
     client = redis.Redis.from_url(redis_url)
     stored = {r["canonical_url"]: r for r in (json.loads(v) for v in client.hvals(Keys("t4").records))}
@@ -145,7 +140,7 @@ def test_crawl_flags_every_replica_copy_against_its_original_and_no_negative(
         assert record["similarity"] is not None and record["containment"] >= record["similarity"]
         assert record["cluster"] == stored[expected_by_id(replica["key"])[page["duplicate_of"]]]["cluster"]
     # `jen dupes` shows the same clusters an analyst would read.
-    dupes = _jen("dupes", "--json", "--config", str(config))
+    dupes = run_jen("dupes", "--json", "--config", str(config))
     assert dupes.returncode == 0, dupes.stderr
     clusters = [json.loads(line) for line in dupes.stdout.splitlines()]  # one JSON object per cluster
     assert len(clusters) == len({p["cluster"] for p in copies})
@@ -161,7 +156,7 @@ def test_a_print_page_is_stored_as_its_canonical_article(replica: dict, redis_ur
     seed = replica["key"]["seed_id"]
     article = next(p for p in replica["key"]["pages"] if p.get("id") == seed)
     print_page = next(p for p in replica["key"]["pages"] if p["kind"] == "print" and p["article_id"] == seed)
-    result = _jen("crawl", "--here", "--source", "justearthnews", print_page["url"], "--config", str(config))
+    result = run_jen("crawl", "--here", "--source", "justearthnews", print_page["url"], "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     records = [json.loads(v) for v in redis.Redis.from_url(redis_url).hvals(Keys("t5").records)]
     assert [(r["id"], r["canonical_url"], r["kind"]) for r in records] == [
@@ -171,13 +166,13 @@ def test_a_print_page_is_stored_as_its_canonical_article(replica: dict, redis_ur
 
 def test_export_writes_every_stored_record_as_json_lines(replica: dict, redis_url: str, tmp_path: Path) -> None:
     config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t6", redis_url=redis_url)
-    assert _jen("crawl", "--here", "--config", str(config)).returncode == 0
+    assert run_jen("crawl", "--here", "--config", str(config)).returncode == 0
     out = tmp_path / "records.jsonl"
-    result = _jen("export", "-o", str(out), "--config", str(config))
+    result = run_jen("export", "-o", str(out), "--config", str(config))
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(lines) == len(_expected(replica["key"])) == redis.Redis.from_url(redis_url).hlen(Keys("t6").records)
-    flagged = _jen("export", "--flagged", "--config", str(config))
+    flagged = run_jen("export", "--flagged", "--config", str(config))
     copies = [json.loads(line) for line in flagged.stdout.splitlines()]
     assert copies and all(c["duplicate_of"] for c in copies)
     assert len(copies) == sum(1 for p in _expected(replica["key"]).values() if p.get("role") == "copy")

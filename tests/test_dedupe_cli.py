@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from crawler.replica.stories import ALL_STORIES
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _jen(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+from tests.helpers import run_jen
 
 
 def _write_records(path: Path) -> dict[str, str | None]:
@@ -47,7 +39,7 @@ for _s in ALL_STORIES:  # ALL_STORIES is in publication order: the first member 
 def test_jen_dedupe_writes_one_final_decision_per_record_in_memory(tmp_path: Path) -> None:
     records = tmp_path / "in.jsonl"
     expected = _write_records(records)
-    done = _jen("dedupe", str(records))
+    done = run_jen("dedupe", str(records))
     assert done.returncode == 0, done.stderr
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(out) == len(expected) + 1
@@ -63,23 +55,23 @@ def test_jen_dedupe_writes_one_final_decision_per_record_in_memory(tmp_path: Pat
 def test_jen_dedupe_with_redis_keeps_the_index_and_jen_dupes_lists_its_clusters(tmp_path: Path, redis_url: str) -> None:
     records = tmp_path / "in.jsonl"
     expected = _write_records(records)
-    done = _jen("dedupe", str(records), "--redis", redis_url, "--prefix", "cli:dedupe")
+    done = run_jen("dedupe", str(records), "--redis", redis_url, "--prefix", "cli:dedupe")
     assert done.returncode == 0, done.stderr
-    listed = _jen("dupes", "--redis", redis_url, "--prefix", "cli:dedupe", "--json")
+    listed = run_jen("dupes", "--redis", redis_url, "--prefix", "cli:dedupe", "--json")
     assert listed.returncode == 0, listed.stderr
     clusters = [json.loads(line) for line in listed.stdout.splitlines()]
     assert sorted(c["original"] for c in clusters) == sorted(ALL_STORIES_ORIGINAL.values())
     for c in clusters:
         assert sorted(m["id"] for m in c["members"]) == sorted(k for k, v in expected.items() if v == c["original"])
-    text = _jen("dupes", "--redis", redis_url, "--prefix", "cli:dedupe")
+    text = run_jen("dupes", "--redis", redis_url, "--prefix", "cli:dedupe")
     assert f"{len(clusters)} cluster(s)" in text.stdout and "similarity" in text.stdout
     # running the file again against the same index changes nothing
-    again = _jen("dedupe", str(records), "--redis", redis_url, "--prefix", "cli:dedupe")
+    again = run_jen("dedupe", str(records), "--redis", redis_url, "--prefix", "cli:dedupe")
     assert again.stdout == done.stdout
 
 
 def test_jen_dedupe_reports_a_broken_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "x"}\nnot json\n', encoding="utf-8")
-    done = _jen("dedupe", str(bad))
+    done = run_jen("dedupe", str(bad))
     assert done.returncode != 0 and "line 2" in done.stderr

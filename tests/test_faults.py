@@ -4,10 +4,8 @@ crawler processes sharing one crawl. Every test starts its own Redis and replica
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,28 +17,14 @@ import redis
 from crawler.keys import Keys
 from crawler.replica import ReplicaServer, answer_key, build_site
 from tests.conftest import write_replica_config
+from tests.helpers import start_jen, wait_for
 from tests.redis_server import RedisServer
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JEN_CONFIG")}
-
-
 def _crawl(config: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--here", "--config", str(config), *args],
-                            cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _wait_for(predicate, timeout: float, what: str):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return start_jen("crawl", "--here", "--config", str(config), *args)
 
 
 def _records(client: redis.Redis, keys: Keys) -> list[dict]:
@@ -64,7 +48,7 @@ def test_redis_restarted_mid_crawl_the_crawl_waits_and_completes(replica: dict, 
                                   download_delay=0.1, concurrent_requests_per_domain=1)
     client, keys = redis.Redis.from_url(own_redis.url), Keys("f1")
     crawl = _crawl(config, "--source", "justearthnews")
-    _wait_for(lambda: client.hlen(keys.records) >= 8, 60, "the first articles")
+    wait_for(lambda: client.hlen(keys.records) >= 8, 60, "the first articles")
     own_redis.stop()
     time.sleep(3)  # the crawler keeps trying while Redis is away
     own_redis.start()
@@ -84,7 +68,7 @@ def test_crawler_killed_with_sigkill_resumes_from_its_redis_queue(replica: dict,
     client, keys = redis.Redis.from_url(own_redis.url), Keys("f2")
     lease = ("-s", "JEN_QUEUE_LEASE_SECONDS=4")
     crawl = _crawl(config, "--source", "justearthnews", *lease)
-    _wait_for(lambda: client.hlen(keys.records) >= 10, 60, "the first articles")
+    wait_for(lambda: client.hlen(keys.records) >= 10, 60, "the first articles")
     crawl.send_signal(signal.SIGKILL)  # no chance to clean up: in-flight requests are leased, not lost
     crawl.wait(timeout=10)
     before = client.hlen(keys.records)

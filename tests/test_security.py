@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import pickle
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,18 +21,8 @@ from crawler.keys import Keys
 from crawler.middlewares import refusal_reason
 from crawler.service import Service
 from tests.conftest import write_replica_config
+from tests.helpers import run_jen
 from tests.redis_server import RedisServer, free_port
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JEN_CONFIG")}
-
-
-def _jen(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env=_env())
 
 
 @pytest.mark.parametrize(
@@ -113,7 +101,7 @@ def test_a_redirect_to_a_host_the_source_does_not_allow_is_refused_and_never_fet
         "politeness": {"download_delay": 0, "autothrottle": False, "obey_robots": False},
         "sources": {"wire": {"spider": "outlet", "start_urls": [f"http://127.0.0.5:{port}/"],
                              "allowed_domains": ["127.0.0.5"], "article_pattern": "/story/", "allow_private": True}}}))
-    result = _jen("crawl", "--here", "--source", "wire", f"http://127.0.0.5:{port}/story/1", "--config", str(config))
+    result = run_jen("crawl", "--here", "--source", "wire", f"http://127.0.0.5:{port}/story/1", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     assert forbidden.hits == []  # never fetched
     dead = [json.loads(v) for v in redis.Redis.from_url(redis_url).lrange(Keys("sec1").dead_letters, 0, -1)]
@@ -128,7 +116,7 @@ def test_queue_entries_that_bypass_the_cli_are_still_checked(replica: dict, redi
     other_outlet = replica["base_urls"]["wftl"] + "/"
     client.rpush(keys.start_urls("justearthnews"), json.dumps({"url": "file:///etc/passwd"}),
                  json.dumps({"url": other_outlet}))
-    result = _jen("crawl", "--here", "--source", "justearthnews", "--only-queued", "--config", str(config))
+    result = run_jen("crawl", "--here", "--source", "justearthnews", "--only-queued", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     dead = {d["url"]: d["reason"] for d in (json.loads(v) for v in client.lrange(keys.dead_letters, 0, -1))}
     assert dead == {"file:///etc/passwd": "refused", other_outlet: "refused"}
@@ -152,7 +140,7 @@ def test_a_queue_entry_that_is_not_json_is_dead_lettered_not_run(replica: dict, 
     client, keys = redis.Redis.from_url(redis_url), Keys("sec3")
     marker = tmp_path / "unpickled"
     client.zadd(keys.requests("wftl"), {pickle.dumps(_Boom(marker)): 0, b"{not json": 0})
-    result = _jen("crawl", "--here", "--source", "wftl", "--config", str(config))
+    result = run_jen("crawl", "--here", "--source", "wftl", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     assert not marker.exists()
     dead = [json.loads(v) for v in client.lrange(keys.dead_letters, 0, -1)]
@@ -179,14 +167,14 @@ def test_redis_password_works_and_never_shows(replica: dict, tmp_path: Path) -> 
     server = RedisServer(password=password).start()
     try:
         config = write_replica_config(tmp_path / "c.yaml", replica["base_urls"], prefix="sec5", redis_url=server.url)
-        crawl = _jen("crawl", "--here", "--source", "wftl", "--config", str(config))
+        crawl = run_jen("crawl", "--here", "--source", "wftl", "--config", str(config))
         assert crawl.returncode == 0, crawl.stderr[-2000:]
         assert "wftl: 9 articles stored" in crawl.stdout
-        inspect = _jen("inspect", "--json", "--config", str(config))
+        inspect = run_jen("inspect", "--json", "--config", str(config))
         assert json.loads(inspect.stdout)["records"] == 9
         wrong = tmp_path / "wrong.yaml"
         wrong.write_text(config.read_text().replace(password, "wrong-pw-also-secret"))
-        failed = _jen("inspect", "--config", str(wrong))
+        failed = run_jen("inspect", "--config", str(wrong))
         assert failed.returncode != 0
         for output in (crawl.stdout, crawl.stderr, inspect.stdout, inspect.stderr, failed.stdout, failed.stderr):
             assert password not in output and "wrong-pw-also-secret" not in output
@@ -234,7 +222,7 @@ def test_tls_redis_url_works_for_inspect_and_hides_the_password(tls_redis_url: s
     config.write_text(yaml.safe_dump({"redis": {"url": tls_redis_url, "key_prefix": "sec6"}, "sources": {
         "justearthnews": {"spider": "justearthnews", "base_url": "https://justearthnews.com",
                           "allowed_domains": ["justearthnews.com"]}}}))
-    result = _jen("inspect", "--json", "--config", str(config))
+    result = run_jen("inspect", "--json", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout)["records"] == 1
     assert "tls-secret" not in result.stdout + result.stderr

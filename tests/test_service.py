@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,18 +15,9 @@ import yaml
 
 from crawler.keys import Keys
 from tests.conftest import write_replica_config
+from tests.helpers import ROOT, run_jen, start_jen, wait_for
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JEN_CONFIG")}
-
-
-def _jen(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env=_env())
 
 
 class ServiceProcess:
@@ -36,8 +25,7 @@ class ServiceProcess:
 
     def __init__(self, config: Path, log: Path) -> None:
         self.log = log.open("wb")
-        self.process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "run", "--config", str(config)],
-                                        cwd=ROOT, env=_env(), stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = start_jen("run", "--config", str(config), stdout=self.log, stderr=subprocess.STDOUT)
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -45,16 +33,6 @@ class ServiceProcess:
         code = self.process.wait(timeout=90)
         self.log.close()
         return code
-
-
-def _wait_for(predicate, timeout: float, what: str, step: float = 0.2):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _runs(client: redis.Redis, keys: Keys) -> list[dict]:
@@ -80,10 +58,11 @@ def service(service_config: Path, tmp_path: Path) -> Iterator[ServiceProcess]:
 def test_schedule_with_short_interval_fires_repeatedly_and_crawls_the_replica(
         service: ServiceProcess, redis_url: str, replica: dict) -> None:
     client, keys = redis.Redis.from_url(redis_url), Keys("svc")
-    finished = _wait_for(lambda: [r for r in _runs(client, keys) if r["kind"] == "scheduled"
-                                  and r.get("status") == "finished"] if len(
-        [r for r in _runs(client, keys) if r["kind"] == "scheduled" and r.get("status") == "finished"]) >= 2
-        else None, timeout=90, what="two scheduled runs")
+    def finished_scheduled_runs() -> list[dict] | None:
+        runs = [r for r in _runs(client, keys) if r["kind"] == "scheduled" and r.get("status") == "finished"]
+        return runs if len(runs) >= 2 else None
+
+    finished = wait_for(finished_scheduled_runs, timeout=90, what="two scheduled runs")
     assert all(r["source"] == "justearthnews" for r in finished)
     jen_articles = [p for p in replica["key"]["pages"] if p["kind"] == "article" and p["outlet"] == "justearthnews"]
     assert client.hlen(keys.records) == len(jen_articles)
@@ -98,8 +77,8 @@ def test_schedule_with_short_interval_fires_repeatedly_and_crawls_the_replica(
 def test_manual_trigger_is_picked_up_by_the_running_service_within_two_seconds(
         service: ServiceProcess, redis_url: str, service_config: Path) -> None:
     client, keys = redis.Redis.from_url(redis_url), Keys("svc")
-    _wait_for(lambda: client.exists(keys.service_heartbeat), 30, "service heartbeat")
-    result = _jen("crawl", "--source", "wftl", "--wait", "--timeout", "90", "--config", str(service_config))
+    wait_for(lambda: client.exists(keys.service_heartbeat), 30, "service heartbeat")
+    result = run_jen("crawl", "--source", "wftl", "--wait", "--timeout", "90", "--config", str(service_config))
     assert result.returncode == 0, result.stderr
     assert "wftl: 9 articles stored" in result.stdout
     run_id = result.stdout.split("queued run ", 1)[1].split()[0]
@@ -111,17 +90,17 @@ def test_manual_trigger_is_picked_up_by_the_running_service_within_two_seconds(
 
 
 def test_manual_trigger_without_a_service_says_how_to_run_it(service_config: Path) -> None:
-    result = _jen("crawl", "--source", "wftl", "--config", str(service_config))
+    result = run_jen("crawl", "--source", "wftl", "--config", str(service_config))
     assert result.returncode == 4
     assert "--here" in result.stderr
 
 
 def test_inspect_reports_exactly_what_is_in_redis(redis_url: str, service_config: Path) -> None:
-    crawl = _jen("crawl", "--here", "--config", str(service_config), timeout=300)
+    crawl = run_jen("crawl", "--here", "--config", str(service_config), timeout=300)
     assert crawl.returncode == 0, crawl.stderr[-2000:]
     client, keys = redis.Redis.from_url(redis_url), Keys("svc")
     client.rpush(keys.start_urls("herald"), json.dumps({"url": "http://127.0.0.3/x"}))
-    result = _jen("inspect", "--json", "--config", str(service_config))
+    result = run_jen("inspect", "--json", "--config", str(service_config))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["records"] == client.hlen(keys.records) > 0
@@ -131,10 +110,10 @@ def test_inspect_reports_exactly_what_is_in_redis(redis_url: str, service_config
     assert data["sources"]["herald"]["start_urls"] == 1
     assert data["sources"]["justearthnews"]["pending_requests"] == 0
     assert data["service"] is None
-    peek = _jen("inspect", "dead_letters", "--peek", "2", "--json", "--config", str(service_config))
+    peek = run_jen("inspect", "dead_letters", "--peek", "2", "--json", "--config", str(service_config))
     entries = json.loads(peek.stdout)
     assert len(entries) == 2 and all(e["reason"] and e["url"] for e in entries)
-    human = _jen("inspect", "--config", str(service_config))
+    human = run_jen("inspect", "--config", str(service_config))
     assert f"records stored: {data['records']}" in human.stdout
 
 
@@ -145,12 +124,12 @@ def test_restarted_service_keeps_its_schedule(replica: dict, redis_url: str, tmp
     config.write_text(yaml.safe_dump(raw))
     client, keys = redis.Redis.from_url(redis_url), Keys("svc2")
     first = ServiceProcess(config, tmp_path / "first.log")
-    _wait_for(lambda: [r for r in _runs(client, keys) if r.get("exit_code") is not None], 90, "the first run")
+    wait_for(lambda: [r for r in _runs(client, keys) if r.get("exit_code") is not None], 90, "the first run")
     assert first.stop() == 0
     next_run = json.loads(client.hget(keys.schedule, "justearthnews"))["next_run"]
     second = ServiceProcess(config, tmp_path / "second.log")
     try:
-        _wait_for(lambda: client.exists(keys.service_heartbeat), 30, "restarted service")
+        wait_for(lambda: client.exists(keys.service_heartbeat), 30, "restarted service")
         time.sleep(3)
         assert len(_runs(client, keys)) == 1  # no extra run: the schedule was kept, not restarted
         assert json.loads(client.hget(keys.schedule, "justearthnews"))["next_run"] == next_run
@@ -168,7 +147,7 @@ def test_missed_run_while_down_runs_once_at_restart(replica: dict, redis_url: st
     client.hset(keys.schedule, "justearthnews", json.dumps({"next_run": "2020-01-01T00:00:00+00:00"}))
     proc = ServiceProcess(config, tmp_path / "service.log")
     try:
-        _wait_for(lambda: [r for r in _runs(client, keys) if r.get("exit_code") is not None], 90, "the missed run")
+        wait_for(lambda: [r for r in _runs(client, keys) if r.get("exit_code") is not None], 90, "the missed run")
         time.sleep(2)
         assert len(_runs(client, keys)) == 1
     finally:
@@ -179,10 +158,8 @@ def test_interrupted_crawl_resumes_from_its_redis_queue(replica: dict, redis_url
     config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="svc4", redis_url=redis_url,
                                   download_delay=0.15, concurrent_requests_per_domain=1)
     client, keys = redis.Redis.from_url(redis_url), Keys("svc4")
-    crawl = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--here", "--source", "justearthnews",
-                              "--config", str(config)], cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    _wait_for(lambda: client.hlen(keys.records) >= 5, 60, "the first articles")
+    crawl = start_jen("crawl", "--here", "--source", "justearthnews", "--config", str(config))
+    wait_for(lambda: client.hlen(keys.records) >= 5, 60, "the first articles")
     crawl.send_signal(signal.SIGTERM)  # graceful: in-flight requests finish, the rest stays queued
     out, _ = crawl.communicate(timeout=60)
     assert "finished: shutdown" in out
@@ -192,7 +169,7 @@ def test_interrupted_crawl_resumes_from_its_redis_queue(replica: dict, redis_url
                 if p["kind"] == "article" and p["outlet"] == "justearthnews"}
     assert stored_before < len(expected)
 
-    resumed = _jen("crawl", "--here", "--source", "justearthnews", "--config", str(config), timeout=300)
+    resumed = run_jen("crawl", "--here", "--source", "justearthnews", "--config", str(config), timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "Resuming crawl" in resumed.stderr
     records = [json.loads(v) for v in client.hvals(keys.records)]
@@ -206,7 +183,7 @@ def test_bad_config_stops_the_service_with_a_message_naming_the_key(tmp_path: Pa
     bad.write_text(yaml.safe_dump({"sources": {"justearthnews": {
         "spider": "justearthnews", "base_url": "https://justearthnews.com", "allowed_domains": ["justearthnews.com"],
         "schedule": {"interval": "every tuesday"}}}}))
-    result = _jen("run", "--config", str(bad))
+    result = run_jen("run", "--config", str(bad))
     assert result.returncode == 2
     assert "sources.justearthnews.schedule.interval" in result.stderr
     assert "'every tuesday'" in result.stderr
@@ -217,16 +194,15 @@ def test_request_queue_entries_are_json_an_operator_can_read(replica: dict, redi
     config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="svc5", redis_url=redis_url,
                                   download_delay=0.2, concurrent_requests_per_domain=1)
     client, keys = redis.Redis.from_url(redis_url), Keys("svc5")
-    crawl = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--here", "--source", "justearthnews",
-                              "--config", str(config)], cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    crawl = start_jen("crawl", "--here", "--source", "justearthnews", "--config", str(config),
+                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: client.zcard(keys.requests("justearthnews")) >= 3, 60, "queued requests")
+        wait_for(lambda: client.zcard(keys.requests("justearthnews")) >= 3, 60, "queued requests")
         for raw in client.zrange(keys.requests("justearthnews"), 0, -1):
             entry = json.loads(raw)  # JSON, never pickle
             assert entry["url"].startswith("http://127.0.0.1:")
             assert entry["callback"] in ("parse_article", "parse_listing", "parse_sitemap", "parse_feed", "parse_print")
-        peek = _jen("inspect", "requests:justearthnews", "--peek", "2", "--json", "--config", str(config))
+        peek = run_jen("inspect", "requests:justearthnews", "--peek", "2", "--json", "--config", str(config))
         assert [e["url"] for e in json.loads(peek.stdout)]
     finally:
         crawl.send_signal(signal.SIGTERM)
@@ -248,10 +224,10 @@ def test_container_runs_the_service_with_a_health_check() -> None:
 def test_health_check_fails_without_a_service_and_passes_with_one(service: ServiceProcess, redis_url: str,
                                                                   service_config: Path) -> None:
     client, keys = redis.Redis.from_url(redis_url), Keys("svc")
-    _wait_for(lambda: client.exists(keys.service_heartbeat), 30, "service heartbeat")
-    assert _jen("health", "--config", str(service_config)).returncode == 0
+    wait_for(lambda: client.exists(keys.service_heartbeat), 30, "service heartbeat")
+    assert run_jen("health", "--config", str(service_config)).returncode == 0
     service.stop()
-    result = _jen("health", "--config", str(service_config))
+    result = run_jen("health", "--config", str(service_config))
     assert result.returncode == 1 and "no service heartbeat" in result.stderr
 
 
@@ -260,15 +236,15 @@ def test_embedded_redis_needs_nothing_installed_and_persists(tmp_path: Path) -> 
     source = {"spider": "justearthnews", "base_url": "https://justearthnews.com",
               "allowed_domains": ["justearthnews.com"]}
     config.write_text(yaml.safe_dump({"data_dir": str(tmp_path / "data"), "sources": {"justearthnews": source}}))
-    started = _jen("redis", "start", "--config", str(config))
+    started = run_jen("redis", "start", "--config", str(config))
     assert started.returncode == 0, started.stderr
     url = started.stdout.strip()
     assert url.startswith("unix://")
     redis.Redis.from_url(url).set("jen:probe", "kept")
-    assert _jen("redis", "stop", "--config", str(config)).stdout.strip() == "stopped"
-    assert _jen("redis", "status", "--config", str(config)).stdout.startswith("stopped")
+    assert run_jen("redis", "stop", "--config", str(config)).stdout.strip() == "stopped"
+    assert run_jen("redis", "status", "--config", str(config)).stdout.startswith("stopped")
     try:
-        restarted = _jen("redis", "start", "--config", str(config)).stdout.strip()
+        restarted = run_jen("redis", "start", "--config", str(config)).stdout.strip()
         assert redis.Redis.from_url(restarted).get("jen:probe") == b"kept"  # persisted under data/
     finally:
-        _jen("redis", "stop", "--config", str(config))
+        run_jen("redis", "stop", "--config", str(config))

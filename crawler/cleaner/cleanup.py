@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
+from crawler.urls import NOT_LINK_PREFIXES
 
 # Pages above this many characters are trimmed before parsing, so memory stays bounded whatever arrives.
 MAX_INPUT_CHARS = 5_000_000
@@ -557,3 +558,23 @@ def same_site(url: str, base: str) -> bool:
     """True when `url` is on the same host as `base` (relative links are)."""
     host = urlsplit(url).hostname
     return host is None or host == urlsplit(base).hostname
+
+
+class LinkRule:
+    """A parser's answer to "is this href a link to another story?", memoised per (href, page).
+
+    Menus and sidebars repeat the same links on every page of a site, so the answers are remembered;
+    hrefs that are not links at all are refused before the rule runs.
+    """
+
+    def __init__(self, rule: Callable[[str, str], bool]) -> None:
+        self.rule = rule
+        self._cached = lru_cache(maxsize=4096)(rule)
+
+    def __call__(self, href: str, page_url: str) -> bool:
+        if not href or href.startswith(NOT_LINK_PREFIXES):
+            return False
+        return self._cached(str(href), page_url) if len(href) <= 1000 else self.rule(href, page_url)
+
+    def cache_clear(self) -> None:
+        self._cached.cache_clear()

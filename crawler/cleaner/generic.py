@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Iterator
 from copy import copy
-from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -179,23 +178,6 @@ def _in_furniture(el: etree._Element) -> bool:
     return any(anc.tag in FURNITURE for anc in el.iterancestors())
 
 
-def _is_story_link(href: str, page_url: str) -> bool:
-    if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
-        return False
-    # Menus and sidebars repeat the same links on every page of a site: remember the answers.
-    return _is_story_link_cached(str(href), page_url) if len(href) <= 1000 else _story_link(href, page_url)
-
-
-@lru_cache(maxsize=4096)
-def _is_story_link_cached(href: str, page_url: str) -> bool:
-    return _story_link(href, page_url)
-
-
-def clear_caches() -> None:
-    """Forget the link verdicts (see `crawler.cleaner.clear_caches`)."""
-    _is_story_link_cached.cache_clear()
-
-
 def _story_link(href: str, page_url: str) -> bool:
     target = urljoin(page_url, href)
     if not cleanup.same_site(target, page_url) or urlsplit(target).path == urlsplit(page_url).path:
@@ -203,6 +185,14 @@ def _story_link(href: str, page_url: str) -> bool:
     if is_article_url(target):
         return True
     return bool(_ARTICLE_PATH.search(urlsplit(target).path)) and not is_listing_url(target)
+
+
+_is_story_link = cleanup.LinkRule(_story_link)
+
+
+def clear_caches() -> None:
+    """Forget the link verdicts (see `crawler.cleaner.clear_caches`)."""
+    _is_story_link.cache_clear()
 
 
 def _images(tree: lxml.html.HtmlElement, url: str) -> tuple[list, list[Removal]]:

@@ -12,7 +12,6 @@ import json
 import re
 import threading
 from collections.abc import Iterator
-from functools import lru_cache
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -360,27 +359,8 @@ def _inside(el: Tag, names: frozenset[str]) -> bool:
     return False
 
 
-def _article_href(href: str, page_url: str) -> bool:
+def _article_link(href: str, page_url: str) -> bool:
     """A link to another story on the same site (not to this page, a section or a file)."""
-    if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
-        return False
-    # Sidebars and menus repeat the same links on every page: remember the answers.
-    return _article_href_cached(str(href), page_url) if len(href) <= 1000 else _article_href_uncached(href, page_url)
-
-
-@lru_cache(maxsize=4096)
-def _article_href_cached(href: str, page_url: str) -> bool:
-    return _article_href_uncached(href, page_url)
-
-
-def clear_caches() -> None:
-    """Forget the link verdicts (see `crawler.cleaner.clear_caches`)."""
-    _article_href_cached.cache_clear()
-
-
-def _article_href_uncached(href: str, page_url: str) -> bool:
-    if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
-        return False
     target = urljoin(page_url, href)
     if not cleanup.same_site(target, page_url):
         return False
@@ -391,6 +371,14 @@ def _article_href_uncached(href: str, page_url: str) -> bool:
     path = urlsplit(target).path.rstrip("/")
     # Other sites' article paths: deep, with a long slug.
     return path.count("/") >= 2 and len(path.rsplit("/", 1)[-1]) >= 20 and not is_listing_url(target)
+
+
+_article_href = cleanup.LinkRule(_article_link)
+
+
+def clear_caches() -> None:
+    """Forget the link verdicts (see `crawler.cleaner.clear_caches`)."""
+    _article_href.cache_clear()
 
 
 def _blocks(scope: Tag, url: str, images: list[ImageRecord], removed: list[Removal]) -> Iterator[Block]:

@@ -23,7 +23,7 @@ from crawler.failures import classify_failure
 from crawler.items import FetchFailure, RawArticle
 from crawler.keys import Keys
 from crawler.queues import LEASE_META, ack_lease, with_redis_retry
-from crawler.urls import normalize_url
+from crawler.urls import NOT_LINK_PREFIXES, normalize_url
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
@@ -192,7 +192,7 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         seen: set[tuple[str, str]] = set()
         for anchor in response.css("a[href]"):
             href = anchor.attrib.get("href", "").strip()
-            if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+            if not href or href.startswith(NOT_LINK_PREFIXES):
                 continue
             try:
                 link = (normalize_url(urljoin(response.url, href)), anchor.attrib.get("rel", ""))

@@ -1,0 +1,43 @@
+"""What the end-to-end tests share: running the real `jen` command and waiting for Redis to change."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
+
+
+def clean_env() -> dict[str, str]:
+    """This environment without REDIS_URL / JEN_CONFIG, so each test's config file decides."""
+    return {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JEN_CONFIG")}
+
+
+def run_jen(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`jen ARGS…` from the repository root, as a user would run it; output captured as text."""
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env=clean_env())
+
+
+def start_jen(*args: str, **popen: object) -> subprocess.Popen[str]:
+    """`jen ARGS…` in the background (a crawl to interrupt, a service to stop)."""
+    popen.setdefault("stdout", subprocess.PIPE)
+    popen.setdefault("stderr", subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=clean_env(), text=True,
+                            **popen)  # type: ignore[call-overload]
+
+
+def wait_for(predicate: Callable[[], T], timeout: float, what: str, step: float = 0.1) -> T:
+    """Poll until `predicate` returns something truthy; fail the test naming `what` otherwise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(step)
+    raise AssertionError(f"timed out waiting for {what}")
