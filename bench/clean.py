@@ -23,8 +23,8 @@ from collections.abc import Callable
 import trafilatura
 
 from crawler.cleaner import clear_caches, parse
-from crawler.replica.pages import OUTLET_HOSTS
-from crawler.replica.site import build_site
+from replica.pages import OUTLET_HOSTS
+from replica.site import build_site
 
 PORT = 8000  # only used to write absolute URLs into the pages; nothing is served
 

@@ -26,7 +26,7 @@ import redis
 from dedupe import DedupeParams, Detector, Document, RedisIndex
 from dedupe.sketch import Sketcher
 from dedupe.text import STOPWORDS
-from tests.redis_server import RedisServer
+from replica.testing import RedisServer
 
 WORDS = 500
 

@@ -1,4 +1,4 @@
-"""Evaluate the dedup flags on the labelled set (bench/labelled_set.py), for several settings side by side.
+"""Evaluate the dedup flags on the labelled set (replica/variants.py), for several settings side by side.
 
     .venv/bin/python -m bench.dedupe_eval            # all settings
     .venv/bin/python -m bench.dedupe_eval --quick    # ours and the common 5-gram/0.5 setting only
@@ -21,10 +21,10 @@ from itertools import combinations
 
 import numpy as np
 
-from bench.labelled_set import VARIANTS, Item, build
 from dedupe import DedupeParams, Detector, Document, MemoryIndex
 from dedupe.model import published_ts
 from dedupe.sketch import Sketcher
+from replica.variants import VARIANTS, Item, build
 
 OURS = DedupeParams()
 SETTINGS: dict[str, DedupeParams] = {

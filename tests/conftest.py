@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from tests.redis_server import RedisServer
+from replica.testing import RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -45,24 +45,10 @@ def _no_proxy() -> None:
 @pytest.fixture(scope="session")
 def replica() -> Iterator[dict]:
     """The bundled replica served over real HTTP on a free port, with its answer key."""
-    from crawler.replica import ReplicaServer, answer_key, build_site
+    from replica import ReplicaServer, answer_key, build_site
 
     site = build_site()
     with ReplicaServer(site, port=0) as server:
         yield {"site": site, "server": server, "base_urls": dict(server.base_urls),
                "key": answer_key(site, server.base_urls)}
 
-
-def write_replica_config(path, base_urls: dict[str, str], prefix: str = "jen", redis_url: str | None = None,
-                         **politeness: object):
-    """A config file for crawling the replica fast (no delay: it is our own localhost server)."""
-    import yaml
-
-    from crawler.replica import replica_config
-
-    config = replica_config(base_urls)
-    config["redis"] = {"url": redis_url, "key_prefix": prefix}
-    config["politeness"] = {"download_delay": 0.0, "autothrottle": False, "download_timeout": 10,
-                            **politeness}
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path

@@ -12,8 +12,8 @@ import pytest
 from crawler.cleaner import choose_parser, parse
 from crawler.cleaner.cleanup import MAX_INPUT_CHARS, caption_credit, dateline_of, parse_byline_date
 from crawler.cli import main as jen_main
-from crawler.replica.server import ReplicaServer
-from crawler.replica.site import build_site
+from replica.server import ReplicaServer
+from replica.site import build_site
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SEED_HTML = (GOLDEN / "justearthnews" / "seed.html").read_text(encoding="utf-8")

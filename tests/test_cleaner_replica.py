@@ -19,9 +19,9 @@ import pytest
 from crawler.cleaner import parse
 from crawler.cleaner.cleanup import norm
 from crawler.cleaner.record import CleanRecord
-from crawler.replica.answer_key import answer_key
-from crawler.replica.server import ReplicaServer
-from crawler.replica.site import build_site
+from replica.answer_key import answer_key
+from replica.server import ReplicaServer
+from replica.site import build_site
 
 JEN = "justearthnews"
 FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|webp)\b", re.I)

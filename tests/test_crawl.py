@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from crawler.keys import Keys
-from tests.conftest import write_replica_config
+from replica.testing import write_replica_config
 from tests.helpers import ROOT, run_jen
 
 pytestmark = pytest.mark.slow

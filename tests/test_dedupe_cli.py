@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from crawler.replica.stories import ALL_STORIES
+from replica.stories import ALL_STORIES
 from tests.helpers import run_jen
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bench.labelled_set import make_variant
-from crawler.replica.stories import ALL_STORIES
 from dedupe import DedupeParams, Detector, Document, MemoryIndex, RedisIndex
 from dedupe.model import published_ts
+from replica.stories import ALL_STORIES
+from replica.variants import make_variant
 
 
 def _doc(story) -> Document:

@@ -8,9 +8,9 @@ import threading
 import pytest
 import redis
 
-from bench.labelled_set import VARIANTS, make_variant
-from crawler.replica.stories import ALL_STORIES
 from dedupe import DedupeParams, Detector, Document, MemoryIndex, ParamsMismatch, RedisIndex
+from replica.stories import ALL_STORIES
+from replica.variants import VARIANTS, make_variant
 
 
 def _corpus() -> list[Document]:
@@ -123,7 +123,7 @@ def test_memory_and_redis_indexes_give_the_same_decisions(redis_client: redis.Re
 
 
 def test_a_new_detector_on_the_same_redis_sees_documents_added_before_a_restart(redis_url: str) -> None:
-    from tests.redis_server import RedisServer
+    from replica.testing import RedisServer
 
     server = RedisServer(appendonly=True).start()
     try:

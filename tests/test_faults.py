@@ -15,10 +15,9 @@ import pytest
 import redis
 
 from crawler.keys import Keys
-from crawler.replica import ReplicaServer, answer_key, build_site
-from tests.conftest import write_replica_config
+from replica import ReplicaServer, answer_key, build_site
+from replica.testing import RedisServer, write_replica_config
 from tests.helpers import start_jen, wait_for
-from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.slow
 

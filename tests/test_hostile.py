@@ -1,6 +1,6 @@
 """The crawler survives 200+ hostile pages: no crash, every page recorded once with its reason, memory bounded.
 
-The replica serves the hostile corpus (`crawler.replica.hostile`) on Just Earth News when built with
+The replica serves the hostile corpus (`replica.hostile`) on Just Earth News when built with
 ``hostile=True``; one real crawl (``jen crawl --here``, a subprocess) goes through it into a private Redis.
 
     .venv/bin/pytest -q -s tests/test_hostile.py   # -s also prints the crawl's figures
@@ -26,11 +26,10 @@ from crawler.cleaner import generic, parse
 from crawler.items import RawArticle
 from crawler.keys import Keys
 from crawler.pipelines import CleanPipeline, DedupePipeline, StorePipeline
-from crawler.replica import ReplicaServer, answer_key, build_site
-from crawler.replica.hostile import LIMIT, LISTING_PATH, OUTCOMES, hostile_pages
 from dedupe import DedupeParams, Detector, RedisIndex
-from tests.conftest import write_replica_config
-from tests.redis_server import RedisServer
+from replica import ReplicaServer, answer_key, build_site
+from replica.hostile import LIMIT, LISTING_PATH, OUTCOMES, hostile_pages
+from replica.testing import RedisServer, write_replica_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "hostile"

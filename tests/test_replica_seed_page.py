@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from crawler.replica.answer_key import answer_key, by_url
-from crawler.replica.server import ReplicaServer
-from crawler.replica.site import build_site
+from replica.answer_key import answer_key, by_url
+from replica.server import ReplicaServer
+from replica.site import build_site
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_c63315699bf4d3ef.txt"
 BLOCK_TAGS = {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure",

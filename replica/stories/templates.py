@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from crawler.replica.model import Image, Story
-from crawler.replica.stories._build import jen, md5_src, outlet_story
+from replica.model import Image, Story
+from replica.stories._build import jen, md5_src, outlet_story
 
 AQI = "template-aqi"
 COVID = "template-covid"

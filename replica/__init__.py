@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
-from crawler.replica.answer_key import answer_key, articles, clusters
-from crawler.replica.cli import replica_config
-from crawler.replica.pages import OUTLET_HOSTS, Response, story_id
-from crawler.replica.server import ReplicaServer
-from crawler.replica.site import Site, build_site
+from replica.answer_key import answer_key, articles, clusters
+from replica.config import replica_config
+from replica.pages import OUTLET_HOSTS, Response, story_id
+from replica.server import ReplicaServer
+from replica.site import Site, build_site
 
 __all__ = ["OUTLET_HOSTS", "ReplicaServer", "Response", "Site", "answer_key", "articles", "build_site",
            "clusters", "replica_config", "story_id"]

@@ -1,6 +1,6 @@
 """A labelled set for choosing and checking the dedup settings.
 
-Sources: the replica's stories (`crawler.replica.stories.ALL_STORIES`): its syndication clusters as they
+Sources: the replica's stories (`replica.stories.ALL_STORIES`): its syndication clusters as they
 are, its same-event and agency-template negatives as they are, and every other story as the original
 of generated copies. Copies are made the ways REFERENCE.md §3 says real copies differ: another dateline
 and lede, another translation of the quotes, single words swapped, phrases added, paragraphs merged or
@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crawler.replica.model import Story
-from crawler.replica.stories import ALL_STORIES
+from replica.model import Story
+from replica.stories import ALL_STORIES
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crawler.replica.pages import (
+from replica.pages import (
     HTML_TYPE,
     IST,
     JEN,

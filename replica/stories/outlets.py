@@ -6,8 +6,8 @@ their template reports in templates.py; what is here gives each outlet a listing
 
 from __future__ import annotations
 
-from crawler.replica.model import Image
-from crawler.replica.stories._build import outlet_story, paras
+from replica.model import Image
+from replica.stories._build import outlet_story, paras
 
 # name -> what the site templates need to know to dress an outlet's pages.
 OUTLETS: dict[str, dict] = {

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from crawler.replica.model import Image, Story
+from replica.model import Image, Story
 
 JEN = "justearthnews"
 

@@ -15,8 +15,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from crawler.replica.pages import OUTLET_HOSTS, StreamedBody
-from crawler.replica.site import Site
+from replica.pages import OUTLET_HOSTS, StreamedBody
+from replica.site import Site
 
 
 class _Handler(BaseHTTPRequestHandler):

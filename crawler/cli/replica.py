@@ -1,4 +1,7 @@
-"""``jen replica``: serve the replica until Ctrl-C / SIGTERM, optionally writing its answer key and a config."""
+"""``jen replica``: serve the replica until Ctrl-C / SIGTERM, optionally writing its answer key and a config.
+
+The replica is the `replica` package of a checkout (test and demo data); the container image does not ship it.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +11,20 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
-
-from crawler.replica import outlets as outlet_templates
-from crawler.replica.pages import JEN, OUTLET_HOSTS
+from types import ModuleType
 
 
-def replica_config(base_urls: dict[str, str]) -> dict[str, Any]:
-    """A config document (the `crawler.config.parse_config` format) whose sources are the replica's outlets."""
-    sources: dict[str, Any] = {}
-    for outlet, base in base_urls.items():
-        base = base.rstrip("/")
-        host = base.split("://", 1)[1].rsplit(":", 1)[0]
-        if outlet == JEN:
-            sources[JEN] = {"spider": "justearthnews", "base_url": base, "allowed_domains": [host],
-                            "allow_private": True, "schedule": {"interval": "30m"}}
-        else:
-            sources[outlet] = {"spider": "outlet", "start_urls": [base + "/"], "sitemap_urls": [base + "/sitemap.xml"],
-                               "allowed_domains": [host], "article_pattern": outlet_templates.article_pattern(outlet),
-                               "allow_private": True}
-    return {"sources": sources}
+def import_replica(command: str) -> ModuleType | None:
+    """The `replica` package, or None after saying on stderr why it is missing (the image has no replica)."""
+    try:
+        import replica
+    except ModuleNotFoundError as exc:
+        if exc.name != "replica":
+            raise
+        print(f"{command}: the replica is not installed here; it ships with a checkout of the project "
+              "(`make demo` installs it)", file=sys.stderr)
+        return None
+    return replica
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -47,9 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     import yaml
 
-    from crawler.replica.answer_key import answer_key
-    from crawler.replica.server import ReplicaServer
-    from crawler.replica.site import build_site
+    replica = import_replica("jen replica")
+    if replica is None:
+        return 2
+    answer_key, replica_config, ReplicaServer, build_site = (replica.answer_key, replica.replica_config,
+                                                               replica.ReplicaServer, replica.build_site)
 
     if args.extra_articles < 0:
         print("jen replica: --extra-articles must be >= 0", file=sys.stderr)
@@ -84,5 +83,3 @@ def run(args: argparse.Namespace) -> int:
         server.stop()
     return 0
 
-
-__all__ = ["OUTLET_HOSTS", "register", "replica_config", "run"]

@@ -6,8 +6,8 @@ The seed's body is copied character for character from `/work/shared/seed/000_c6
 
 from __future__ import annotations
 
-from crawler.replica.model import Image
-from crawler.replica.stories._build import jen, md5_src, paras
+from replica.model import Image
+from replica.stories._build import jen, md5_src, paras
 
 SEED_SLUG = (
     "second-round-of-ukraine-russia-talks-end-with-no-cease-fire-kyiv-and-moscow-only-agree-to-"

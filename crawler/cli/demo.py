@@ -54,9 +54,15 @@ def _wait_for_scheduled_runs(client: Any, keys: Any, sources: list[str], deadlin
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler.cli.replica import import_replica
     from crawler.connection import EmbeddedRedis, redis_client
     from crawler.keys import Keys
-    from crawler.replica import ReplicaServer, answer_key, build_site, replica_config
+
+    replica = import_replica("jen demo")
+    if replica is None:
+        return 2
+    ReplicaServer, answer_key, build_site, replica_config = (replica.ReplicaServer, replica.answer_key,
+                                                             replica.build_site, replica.replica_config)
 
     data_dir = Path(args.data_dir).resolve()
     demo_dir = data_dir / "demo"

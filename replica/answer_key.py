@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from crawler.replica.model import Story
-from crawler.replica.pages import JEN, PageInfo, parse_time, story_id
-from crawler.replica.site import Site
+from replica.model import Story
+from replica.pages import JEN, PageInfo, parse_time, story_id
+from replica.site import Site
 
 FORMAT = "jen-replica-answer-key/1"
 

@@ -1,8 +1,7 @@
 """The ``jen`` command: one entry point, one sub-command module each.
 
 Each sub-command module exposes ``register(subparsers)``, which adds its parser and sets
-``func=callable(args) -> int``. Modules are imported lazily so ``jen --help`` stays fast and a broken
-optional piece does not take the others down.
+``func=callable(args) -> int``; heavy imports happen inside ``func``, so ``jen --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -15,14 +14,14 @@ from crawler.config import ConfigError
 
 # Sub-command modules, in the order they appear in ``jen --help``.
 COMMAND_MODULES = (
-    "crawler.replica.cli",  # jen replica
-    "crawler.commands.service",  # jen run, jen health, jen redis
-    "crawler.commands.crawl",  # jen crawl
-    "crawler.commands.inspect",  # jen inspect
-    "crawler.commands.export",  # jen export
-    "crawler.cleaner.cli",  # jen clean
-    "crawler.commands.dedupe",  # jen dedupe, jen dupes
-    "crawler.commands.demo",  # jen demo
+    "crawler.cli.replica",  # jen replica
+    "crawler.cli.run",  # jen run, jen health, jen redis
+    "crawler.cli.crawl",  # jen crawl
+    "crawler.cli.inspect",  # jen inspect
+    "crawler.cli.export",  # jen export
+    "crawler.cli.clean",  # jen clean
+    "crawler.cli.dedupe",  # jen dedupe, jen dupes
+    "crawler.cli.demo",  # jen demo
 )
 
 
@@ -31,13 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Just Earth News crawler and syndication detector.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue  # that piece is not built yet
-            raise
-        module.register(subparsers)
+        importlib.import_module(module_name).register(subparsers)
     return parser
 
 
@@ -55,6 +48,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,8 +11,8 @@ for word unless a swap says otherwise; negatives are separately written stories 
 
 from __future__ import annotations
 
-from crawler.replica.model import Image
-from crawler.replica.stories._build import jen, md5_src, outlet_story, paras, rework, ts_src
+from replica.model import Image
+from replica.stories._build import jen, md5_src, outlet_story, paras, rework, ts_src
 
 # --- unhcr-refugees ---------------------------------------------------------------------------------
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from crawler.replica.model import Story
-from crawler.replica.pages import (
+from replica.model import Story
+from replica.pages import (
     ORIGIN,
     PageInfo,
     Response,

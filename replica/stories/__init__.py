@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crawler.replica.model import Story
-from crawler.replica.stories import (
+from replica.model import Story
+from replica.stories import (
     jen_business,
     jen_culture,
     jen_india,
@@ -28,9 +28,9 @@ from crawler.replica.stories import (
     uni_talks,
     wire,
 )
-from crawler.replica.stories._build import JEN
-from crawler.replica.stories.jen_seed import SEED_SLUG, SEED_STORY, SIDEBAR, SIDEBAR_STORIES
-from crawler.replica.stories.outlets import OUTLETS
+from replica.stories._build import JEN
+from replica.stories.jen_seed import SEED_SLUG, SEED_STORY, SIDEBAR, SIDEBAR_STORIES
+from replica.stories.outlets import OUTLETS
 
 
 def _by_time(stories: list[Story]) -> tuple[Story, ...]:

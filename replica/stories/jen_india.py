@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawler.replica.model import Image
-from crawler.replica.stories._build import jen, md5_src, paras, ts_src
+from replica.model import Image
+from replica.stories._build import jen, md5_src, paras, ts_src
 
 STORIES = (
     jen(

@@ -1,6 +1,6 @@
 """The replica's content model: what a story is, independent of how a template renders it.
 
-Stories are plain data (see `crawler/replica/stories/`); templates in `crawler/replica/site.py`
+Stories are plain data (see `replica/stories/`); templates in `replica/site.py`
 turn them into pages. The answer key is derived from the same data, so the expected clean record of
 every article is known exactly.
 """
@@ -28,7 +28,7 @@ class Image:
 class Story:
     """One article on one outlet. `paragraphs` is exactly the body a perfect cleaner returns."""
 
-    outlet: str  # "justearthnews" or an outlet name from crawler/replica/outlets
+    outlet: str  # "justearthnews" or an outlet name from replica/outlets
     slug: str
     headline: str
     section: str  # world, india, business, sports, people, ...

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-from crawler.replica.model import Image, Story
+from replica.model import Image, Story
 
 ORIGIN = "http://replica.invalid"
 JEN = "justearthnews"

@@ -26,10 +26,10 @@ from types import ModuleType, SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from crawler.replica import hostile as hostile_pages
-from crawler.replica import outlets as outlet_templates
-from crawler.replica.model import Image, Story
-from crawler.replica.pages import (
+from replica import hostile as hostile_pages
+from replica import outlets as outlet_templates
+from replica.model import Image, Story
+from replica.pages import (
     HTML_TYPE,
     IST,
     JEN,
@@ -379,8 +379,8 @@ def filler_stories(count: int, first_id: int = 20001) -> list[Story]:
 # ------------------------------------------------------------------------------------------------- build
 
 def load_stories() -> Any:
-    """The bundled story data (`crawler.replica.stories`)."""
-    from crawler.replica import stories
+    """The bundled story data (`replica.stories`)."""
+    from replica import stories
 
     return stories
 
@@ -436,8 +436,8 @@ def build_site(extra_articles: int = 0, stories: ModuleType | SimpleNamespace | 
     """Render every page of the replica. `extra_articles` adds that many filler JEN articles.
 
     `stories` is anything with ``JEN_STORIES``, ``OUTLET_STORIES``, ``SEED_STORY`` and ``OUTLETS``
-    (default: `crawler.replica.stories`). `hostile` adds the corpus of hostile pages to Just Earth News
-    (see `crawler.replica.hostile`); without it, nothing of that corpus is served.
+    (default: `replica.stories`). `hostile` adds the corpus of hostile pages to Just Earth News
+    (see `replica.hostile`); without it, nothing of that corpus is served.
     """
     data = stories if stories is not None else load_stories()
     seed: Story = data.SEED_STORY

@@ -10,9 +10,9 @@ Getty/agency photo credits. The negatives are the other outlets' own stories on 
 
 from __future__ import annotations
 
-from crawler.replica.model import Image
-from crawler.replica.stories._build import jen, md5_src, outlet_story, paras, rework
-from crawler.replica.stories.jen_seed import SEED_STORY
+from replica.model import Image
+from replica.stories._build import jen, md5_src, outlet_story, paras, rework
+from replica.stories.jen_seed import SEED_STORY
 
 CLUSTER = "uni-talks"
 SEED = SEED_STORY.paragraphs
