@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from crawler.connection import redact_url
+from crawler.redaction import redact_url
 
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "settings.yaml"
 CONFIG_ENV = "JEN_CONFIG"

@@ -11,9 +11,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.connection import redis_client
-from crawler.keys import Keys
-from crawler.queues import with_redis_retry
+from crawler.defaults import JenSettings
+from crawler.redisconn import Keys, redis_client
 
 
 class CrawlRun:
@@ -29,27 +28,28 @@ class CrawlRun:
 
     MARKER_TTL = 30
 
-    def __init__(self, crawler: Crawler, client: Any, keys: Keys) -> None:
+    def __init__(self, crawler: Crawler, client: Any, keys: Keys, run_id: str | None) -> None:
         self.crawler = crawler
         self.client = client
         self.keys = keys
+        self.run_id = run_id
         self.loop: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRun:
-        url = crawler.settings.get("JEN_REDIS_URL")
-        if not url:
+        settings = JenSettings.of(crawler.settings)
+        if not settings.redis_url:
             raise NotConfigured
-        return cls(crawler, redis_client(url), Keys(crawler.settings.get("JEN_KEY_PREFIX", "jen")))
+        return cls(crawler, redis_client(settings.redis_url), Keys(settings.key_prefix), settings.run_id)
 
     def spider_opened(self, spider: Spider) -> None:
         marker = self.keys.run_marker(spider.name)
-        run_id = self.crawler.settings.get("JEN_RUN_ID") or f"run-{int(time.time())}"
-        first = with_redis_retry(lambda: self.client.set(marker, run_id, nx=True, ex=self.MARKER_TTL))
+        run_id = self.run_id or f"run-{int(time.time())}"
+        first = self.client.set(marker, run_id, nx=True, ex=self.MARKER_TTL)
         if first:
-            with_redis_retry(lambda: self.client.delete(self.keys.dupefilter(spider.name)))
+            self.client.delete(self.keys.dupefilter(spider.name))
             spider.logger.info("new crawl run %s (dupefilter cleared)", run_id)
         else:
             spider.logger.info("joining crawl run %s", self.client.get(marker))
@@ -90,9 +90,10 @@ class ProgressLine:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressLine:
-        if not crawler.settings.getbool("JEN_PROGRESS"):
+        settings = JenSettings.of(crawler.settings)
+        if not settings.progress:
             raise NotConfigured
-        return cls(crawler, crawler.settings.getfloat("JEN_PROGRESS_INTERVAL", 2.0))
+        return cls(crawler, settings.progress_interval)
 
     def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()

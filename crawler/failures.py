@@ -1,8 +1,15 @@
-"""Turn whatever went wrong with a request into a short reason an operator can act on."""
+"""Failures: turn whatever went wrong with a request into a short reason an operator can act on, and record
+it in the dead letters."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+from typing import Any
+
 from twisted.python.failure import Failure
+
+from crawler.items import FetchFailure
 
 # Exception class name -> reason. Names rather than classes, because Scrapy and Twisted have renamed and
 # added download exceptions across versions and we accept a range of both.
@@ -78,3 +85,8 @@ def classify_failure(failure: Failure, received: int = 0, limit: int = 0) -> tup
                 reason = "cancelled"
             return reason, detail, status
     return f"error_{type(exc).__name__}", detail, status
+
+
+def record_failure(client: Any, keys: Any, failure: FetchFailure) -> None:
+    """Append a failure to the dead letters (JSON, readable with ``jen inspect dead_letters``)."""
+    client.rpush(keys.dead_letters, json.dumps(asdict(failure), ensure_ascii=False))

@@ -7,6 +7,12 @@ could not be fetched or is not usable. The pipelines turn raw articles into clea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utc_now() -> str:
+    """Now, as the ISO 8601 UTC text every record and failure carries."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -21,7 +27,6 @@ class RawArticle:
     source: str  # the source name from config, e.g. "justearthnews"
     encoding: str = "utf-8"
     via: str = ""  # where the link was found (sitemap, feed, listing URL), for the operator
-    lease: str = ""  # queue lease token, acknowledged once the record is stored
 
 
 @dataclass
@@ -36,4 +41,3 @@ class FetchFailure:
     status: int | None = None
     referer: str = ""
     extra: dict = field(default_factory=dict)
-    lease: str = ""  # queue lease token, acknowledged once the failure is recorded

@@ -4,8 +4,6 @@
   loopback addresses (unless the source allows them), on every hop, redirects included.
 * `SkipStoredMiddleware` skips article pages already stored recently, so scheduled crawls fetch only
   what is new; manual triggers (``meta["force"]``) always fetch.
-* `LeaseAckMiddleware` acknowledges a queue lease once a page's callback has run, unless an item
-  carries the lease on to the store (which acknowledges it after storing).
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ import ipaddress
 import json
 import socket
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -23,13 +21,10 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
 
-from crawler.connection import redis_client
+from crawler.defaults import JenSettings
 from crawler.ids import record_id
-from crawler.items import FetchFailure, RawArticle
-from crawler.keys import Keys
-from crawler.queues import LEASE_META, with_redis_retry
+from crawler.redisconn import Keys, redis_client
 
 
 @lru_cache(maxsize=1024)
@@ -95,18 +90,17 @@ class SkipStoredMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipStoredMiddleware:
-        url = crawler.settings.get("JEN_REDIS_URL")
-        if not url or not crawler.settings.getbool("JEN_SKIP_STORED", True):
+        settings = JenSettings.of(crawler.settings)
+        if not settings.redis_url or not settings.skip_stored:
             raise NotConfigured
-        return cls(crawler, redis_client(url), Keys(crawler.settings.get("JEN_KEY_PREFIX", "jen")),
-                   crawler.settings.getfloat("JEN_REFETCH_AFTER", 7 * 86400))
+        return cls(crawler, redis_client(settings.redis_url), Keys(settings.key_prefix), settings.refetch_after)
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("article") or request.meta.get("force"):
             return None
         source = getattr(self.crawler.spider, "source_name", "")
         key = record_id(source, request.url)
-        raw = with_redis_retry(lambda: self.client.hget(self.keys.records, key), what="record store")
+        raw = self.client.hget(self.keys.records, key)
         if raw is None:
             return None
         try:
@@ -117,32 +111,3 @@ class SkipStoredMiddleware:
             raise IgnoreRequest("already stored")
         return None
 
-
-class LeaseAckMiddleware:
-    """Acknowledge a request's queue lease after its callback, unless an item takes the lease along."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> LeaseAckMiddleware:
-        return cls(crawler)
-
-    async def process_spider_output(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        token = response.meta.get(LEASE_META)
-        handed_on = False
-        async for element in result:
-            if token and isinstance(element, RawArticle | FetchFailure):
-                element.lease = token
-                handed_on = True
-            yield element
-        if token and not handed_on:
-            self.crawler.spider.ack(token)
-
-    def process_spider_exception(self, response: Response, exception: Exception) -> list[FetchFailure]:
-        """A callback that raised: record the page as a failure (the store then releases its lease)."""
-        spider = self.crawler.spider
-        failure = spider.failure(response.url, "spider_error", f"{type(exception).__name__}: {exception}",
-                                 response.status, referer=response.meta.get("via", ""),
-                                 lease=response.meta.get(LEASE_META, ""))
-        return [failure]

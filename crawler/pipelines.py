@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import weakref
-from dataclasses import asdict
 from typing import Any
 
 import redis
@@ -17,12 +16,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.cleaner import parse as clean_page
-from crawler.connection import redis_client
+from crawler.defaults import JenSettings
+from crawler.failures import record_failure
 from crawler.ids import record_id
-from crawler.items import FetchFailure, RawArticle
-from crawler.keys import Keys
-from crawler.queues import ack_lease, with_redis_retry
-from crawler.spiders.base import utc_now
+from crawler.items import FetchFailure, RawArticle, utc_now
+from crawler.redisconn import Keys, redis_client
 from dedupe import DedupeParams, Detector, Document, MemoryIndex, RedisIndex
 
 FLAG_FIELDS = ("duplicate_of", "similarity", "containment", "cluster", "indexed", "dedupe_reason")
@@ -49,14 +47,13 @@ class CleanPipeline:
             if self.crawler is not None and self.crawler.stats is not None:
                 self.crawler.stats.inc_value("jen/failures/not_article")
             return FetchFailure(url=item.url, reason="not_article", detail="; ".join(record.problems) or "no article",
-                                source=item.source, failed_at=utc_now(), status=item.status, referer=item.via,
-                                lease=item.lease)
+                                source=item.source, failed_at=utc_now(), status=item.status, referer=item.via)
         clean = record.to_dict()
         # The spider's canonical URL: rel=canonical only when it names an allowed host, normalised. The page's
         # own claim must not decide which stored record it overwrites.
         canonical = item.canonical_url
         clean.update(id=record_id(item.source, canonical), canonical_url=canonical, source=item.source,
-                     fetched_at=item.fetched_at, http_status=item.status, _lease=item.lease)
+                     fetched_at=item.fetched_at, http_status=item.status)
         return clean
 
 
@@ -67,17 +64,16 @@ _DETECTORS: weakref.WeakKeyDictionary[Crawler, Detector] = weakref.WeakKeyDictio
 def detector_for(crawler: Crawler) -> Detector:
     """The crawl's copy detector, built on first use."""
     if crawler not in _DETECTORS:
-        _DETECTORS[crawler] = build_detector(crawler.settings)
+        _DETECTORS[crawler] = build_detector(JenSettings.of(crawler.settings))
     return _DETECTORS[crawler]
 
 
-def build_detector(settings: Any) -> Detector:
+def build_detector(settings: JenSettings) -> Detector:
     """A copy detector: the shared Redis index with JEN_REDIS_URL, else an in-memory one."""
-    params = DedupeParams(**(settings.getdict("JEN_DEDUPE") or {}))
-    url = settings.get("JEN_REDIS_URL")
-    if url:
-        prefix = Keys(settings.get("JEN_KEY_PREFIX", "jen")).dedupe_prefix
-        return Detector(RedisIndex(redis_client(url), prefix=prefix, params=params), params)
+    params = DedupeParams(**(settings.dedupe or {}))
+    if settings.redis_url:
+        prefix = Keys(settings.key_prefix).dedupe_prefix
+        return Detector(RedisIndex(redis_client(settings.redis_url), prefix=prefix, params=params), params)
     return Detector(MemoryIndex(params), params)
 
 
@@ -94,23 +90,21 @@ class DedupePipeline:
     in-memory index flags copies within this one crawl.
     """
 
-    def __init__(self, detector: Detector, retry_seconds: float = 120.0) -> None:
+    def __init__(self, detector: Detector) -> None:
         self.detector = detector
-        self.retry_seconds = retry_seconds
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        settings = crawler.settings
-        if not settings.getbool("JEN_DEDUPE_ENABLED", True):
+        if not JenSettings.of(crawler.settings).dedupe_enabled:
             raise NotConfigured("JEN_DEDUPE_ENABLED is off")
-        return cls(detector_for(crawler), settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0))
+        return cls(detector_for(crawler))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, dict) or "text" not in item:
             return item
         document = Document(id=item["id"], text=item["text"][:MAX_DEDUPE_CHARS], published=item.get("published"),
                             source=item.get("source"), title=item.get("title"), url=item.get("url"))
-        result = with_redis_retry(lambda: self.detector.add(document), self.retry_seconds, "dedup index")
+        result = self.detector.add(document)
         item.update(_decision_flags(result.decision))
         # Earlier-stored records whose flag changed (say, their earlier-published original just arrived).
         item["_revised"] = [_decision_flags(d) | {"id": d.id} for d in result.revised]
@@ -124,35 +118,28 @@ class StorePipeline:
     Every store or revision is also appended to a stream for consumers.
     """
 
-    def __init__(self, client: redis.Redis, keys: Keys, retry_seconds: float = 120.0, crawler: Crawler | None = None,
-                 detector: Detector | None = None) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, detector: Detector | None = None) -> None:
         self.client = client
         self.keys = keys
-        self.retry_seconds = retry_seconds
-        self.crawler = crawler
         self.detector = detector
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        url = crawler.settings.get("JEN_REDIS_URL")
-        if not url:
+        settings = JenSettings.of(crawler.settings)
+        if not settings.redis_url:
             raise NotConfigured("no JEN_REDIS_URL: records are not stored (use a feed export, or jen crawl)")
-        detector = detector_for(crawler) if crawler.settings.getbool("JEN_DEDUPE_ENABLED", True) else None
-        return cls(redis_client(url), Keys(crawler.settings.get("JEN_KEY_PREFIX", "jen")),
-                   crawler.settings.getfloat("JEN_REDIS_RETRY_SECONDS", 120.0), crawler, detector)
+        detector = detector_for(crawler) if settings.dedupe_enabled else None
+        return cls(redis_client(settings.redis_url), Keys(settings.key_prefix), detector)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, FetchFailure):
-            with_redis_retry(lambda: self._store_failure(item), self.retry_seconds, "dead-letter queue")
-            self._ack(item.lease)
+            record_failure(self.client, self.keys, item)
             return item
         if not isinstance(item, dict) or "id" not in item:
             raise DropItem(f"unknown item type {type(item).__name__}")
         revised = item.pop("_revised", [])
-        lease = item.pop("_lease", "")
-        with_redis_retry(lambda: self._store_record(item, revised), self.retry_seconds, "record store")
+        self._store_record(item, revised)
         self._reconcile(item)
-        self._ack(lease)
         return item
 
     def _reconcile(self, record: dict[str, Any]) -> None:
@@ -160,22 +147,13 @@ class StorePipeline:
         (its revision found nothing stored yet): write the index's current decision if it differs."""
         if self.detector is None or "duplicate_of" not in record:
             return
-        decision = with_redis_retry(lambda: self.detector.decision(record["id"]), self.retry_seconds, "dedup index")
+        decision = self.detector.decision(record["id"])
         if decision is None:
             return
         current = _decision_flags(decision)
         if any(record.get(k) != current[k] for k in ("duplicate_of", "cluster")):
-            with_redis_retry(lambda: self._revise(current | {"id": record["id"]}), self.retry_seconds, "record store")
+            self._revise(current | {"id": record["id"]})
             record.update(current)
-
-    def _ack(self, lease: str) -> None:
-        if lease and self.crawler is not None and self.crawler.spider is not None:
-            ack_lease(self.client, self.keys, self.crawler.spider.name, lease, self.retry_seconds)
-
-    def _store_failure(self, failure: FetchFailure) -> None:
-        entry = asdict(failure)
-        entry.pop("lease", None)
-        self.client.rpush(self.keys.dead_letters, json.dumps(entry, ensure_ascii=False))
 
     def _store_record(self, record: dict[str, Any], revised: list[dict[str, Any]]) -> None:
         payload = json.dumps(record, ensure_ascii=False)

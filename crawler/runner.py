@@ -9,8 +9,8 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from crawler.config import Config, Source
-from crawler.connection import install_log_redaction
-from crawler.keys import Keys
+from crawler.redaction import install_log_redaction
+from crawler.redisconn import Keys
 from crawler.spiders.justearthnews import JustEarthNewsSpider
 from crawler.spiders.outlet import OutletSpider
 
@@ -48,12 +48,11 @@ def redis_queue_settings(keys: Keys, redis_url: str) -> dict[str, Any]:
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_PERSIST": True,  # an interrupted crawl resumes from its queue
         "SCHEDULER_QUEUE_CLASS": "crawler.queues.LeasedPriorityQueue",
-        "SCHEDULER_SERIALIZER": "crawler.queues",
+        "SCHEDULER_SERIALIZER": "crawler.serializer",
         "SCHEDULER_QUEUE_KEY": keys.scheduler_queue_template(),
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter_template(),
-        "DUPEFILTER_CLASS": "crawler.queues.RetryingDupeFilter",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "REDIS_START_URLS_KEY": keys.start_urls_template(),
-        "REDIS_PARAMS": {"socket_timeout": 30, "socket_connect_timeout": 10, "retry_on_timeout": True},
     }
 
 

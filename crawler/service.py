@@ -36,9 +36,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import Config, Source
-from crawler.connection import redact_url
-from crawler.keys import Keys
-from crawler.queues import with_redis_retry
+from crawler.failures import record_failure
+from crawler.items import FetchFailure
+from crawler.queues import queued_entry
+from crawler.redaction import redact_url
+from crawler.redisconn import Keys
 
 logger = logging.getLogger("jen.service")
 
@@ -127,7 +129,7 @@ class Service:
 
     # --- schedule ---------------------------------------------------------------------------------
     def _stored_next_run(self, source: str) -> datetime | None:
-        raw = with_redis_retry(lambda: self.client.hget(self.keys.schedule, source))
+        raw = self.client.hget(self.keys.schedule, source)
         if not raw:
             return None
         try:
@@ -137,13 +139,10 @@ class Service:
             return None
 
     def _save_schedule(self, source: str, **fields: Any) -> None:
-        def _save() -> None:
-            raw = self.client.hget(self.keys.schedule, source)
-            state = json.loads(raw) if raw else {}
-            state.update(fields)
-            self.client.hset(self.keys.schedule, source, json.dumps(state))
-
-        with_redis_retry(_save, what="schedule state")
+        raw = self.client.hget(self.keys.schedule, source)
+        state = json.loads(raw) if raw else {}
+        state.update(fields)
+        self.client.hset(self.keys.schedule, source, json.dumps(state))
 
     def add_scheduled_jobs(self) -> None:
         now = now_utc()
@@ -188,8 +187,7 @@ class Service:
             self.unstarted.pop(run_id, None)
             if urls:
                 spider = source  # spiders are named after their source
-                entries = [json.dumps({"url": url, "force": True}) for url in urls]
-                with_redis_retry(lambda: self.client.rpush(self.keys.start_urls(spider), *entries))
+                self.client.rpush(self.keys.start_urls(spider), *(queued_entry(url) for url in urls))
             run.update(status="running", started_at=iso(now_utc()))
             self._save_run(run)
             command = crawl_command(self.config_path, source, run_id, kind, only_queued=bool(urls))
@@ -219,10 +217,10 @@ class Service:
         return stored
 
     def _save_run(self, run: dict[str, Any]) -> None:
-        with_redis_retry(lambda: self.client.hset(self.keys.runs, run["id"], json.dumps(run)), what="run record")
+        self.client.hset(self.keys.runs, run["id"], json.dumps(run))
 
     def _load_run(self, run_id: str) -> dict[str, Any] | None:
-        raw = with_redis_retry(lambda: self.client.hget(self.keys.runs, run_id))
+        raw = self.client.hget(self.keys.runs, run_id)
         return json.loads(raw) if raw else None
 
     # --- manual triggers --------------------------------------------------------------------------
@@ -231,10 +229,9 @@ class Service:
             trigger = Trigger.from_json(raw)
             self.config.source(trigger.source)
         except Exception as exc:  # a bad entry is recorded, never run
-            entry = {"url": None, "reason": "bad_trigger", "detail": str(exc), "source": None,
-                     "failed_at": iso(now_utc()), "status": None, "referer": "",
-                     "extra": {"entry": raw.decode("utf-8", "replace")[:2000]}}
-            self.client.rpush(self.keys.dead_letters, json.dumps(entry))
+            record_failure(self.client, self.keys, FetchFailure(
+                url="", reason="bad_trigger", detail=str(exc), source="", failed_at=iso(now_utc()) or "",
+                extra={"entry": raw.decode("utf-8", "replace")[:2000]}))
             logger.error("bad trigger: %s", exc)
             return
         logger.info("manual trigger %s for %s (%d URLs)", trigger.id, trigger.source, len(trigger.urls))

@@ -1,23 +1,19 @@
 """Scrapy settings for the crawler.
 
-Politeness defaults come from `crawler.config.Politeness`, the single source of truth; ``jen crawl``
-and ``jen run`` override them from the YAML configuration (see `crawler.runner.scrapy_settings`).
+Politeness defaults come from `crawler.config.Politeness` and the project's own ``JEN_*`` settings from
+`crawler.defaults`, each written down once there; ``jen crawl`` and ``jen run`` override them from the YAML
+configuration (see `crawler.runner.scrapy_settings`).
 """
 
 from crawler.config import Politeness
+from crawler.defaults import scrapy_defaults
 
 _polite = Politeness()
+globals().update(scrapy_defaults())  # JEN_BASE_URL, JEN_REDIS_URL, ...: see crawler/defaults.py
 
 BOT_NAME = "jen"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-
-# Where the justearthnews spider starts; point it at the replica with -s JEN_BASE_URL=http://127.0.0.1:PORT
-JEN_BASE_URL = "https://justearthnews.com"
-# Follow links to other articles found on article pages (sidebars, "also read"), not only listings.
-JEN_FOLLOW_ARTICLE_LINKS = True
-# How many listing pages deep to follow pagination per section (0 = no limit).
-JEN_MAX_LISTING_PAGES = 50
 
 # Politeness: robots.txt obeyed, AutoThrottle on, a user agent that names the project.
 USER_AGENT = _polite.user_agent
@@ -47,7 +43,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SkipStoredMiddleware": 60,
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.LeaseAckMiddleware": 950,
+    "crawler.queues.LeaseKeeper": 950,  # closest to the spider: it sees each callback's output and exceptions
 }
 
 # Clean (300), flag copies (500), store (800); each raises NotConfigured when it has nothing to do.
@@ -61,6 +57,10 @@ EXTENSIONS = {
     "crawler.extensions.CrawlRun": 500,
     "crawler.extensions.ProgressLine": 510,
 }
+
+# scrapy-redis (scheduler, dupefilter, start URLs) takes the process's shared client, and its retry policy,
+# from our connection factory; `crawler.runner.redis_queue_settings` switches the Redis scheduler on.
+REDIS_PARAMS = {"redis_cls": "crawler.redisconn.ScrapyRedisClients"}
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

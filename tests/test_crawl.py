@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from crawler.keys import Keys
+from crawler.redisconn import Keys
 from replica.testing import write_replica_config
 from tests.helpers import ROOT, run_jen
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from crawler.keys import Keys
+from crawler.redisconn import Keys
 from replica import ReplicaServer, answer_key, build_site
 from replica.testing import RedisServer, write_replica_config
 from tests.helpers import start_jen, wait_for

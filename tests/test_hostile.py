@@ -24,8 +24,8 @@ import redis
 
 from crawler.cleaner import generic, parse
 from crawler.items import RawArticle
-from crawler.keys import Keys
 from crawler.pipelines import CleanPipeline, DedupePipeline, StorePipeline
+from crawler.redisconn import Keys
 from dedupe import DedupeParams, Detector, RedisIndex
 from replica import ReplicaServer, answer_key, build_site
 from replica.hostile import LIMIT, LISTING_PATH, OUTCOMES, hostile_pages

@@ -17,8 +17,8 @@ import redis
 import yaml
 
 from crawler.config import load_config
-from crawler.keys import Keys
 from crawler.middlewares import refusal_reason
+from crawler.redisconn import Keys
 from crawler.service import Service
 from replica.testing import RedisServer, free_port, write_replica_config
 from tests.helpers import run_jen
@@ -230,7 +230,7 @@ def test_tls_redis_url_works_for_inspect_and_hides_the_password(tls_redis_url: s
 def test_log_records_carrying_a_redis_url_are_redacted() -> None:
     import logging
 
-    from crawler.connection import RedactingFilter
+    from crawler.redaction import RedactingFilter
 
     record = logging.LogRecord("scrapy.crawler", logging.INFO, __file__, 1, "Overridden settings:\n%(s)s",
                                ({"s": "{'REDIS_URL': 'rediss://user:hunter2@redis:6380/0'}"},), None)

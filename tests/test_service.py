@@ -13,7 +13,7 @@ import pytest
 import redis
 import yaml
 
-from crawler.keys import Keys
+from crawler.redisconn import Keys
 from replica.testing import write_replica_config
 from tests.helpers import ROOT, run_jen, start_jen, wait_for
 

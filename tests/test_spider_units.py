@@ -64,19 +64,30 @@ def test_a_resent_trigger_id_does_not_stop_the_listener(redis_client: redis.Redi
     assert set(service.unstarted) == {"same"}
 
 
-def test_a_callback_that_raises_becomes_a_failure_carrying_its_lease() -> None:
-    from scrapy import Request
+def test_a_callback_that_raises_becomes_a_failure_whose_storing_releases_its_lease(redis_url: str) -> None:
+    from scrapy import Request, signals
 
     from crawler.items import FetchFailure
-    from crawler.middlewares import LeaseAckMiddleware
-    from crawler.queues import LEASE_META
+    from crawler.queues import LEASE_META, LeaseKeeper
+    from crawler.redisconn import Keys
 
-    spider = _spider()
-    spider.crawler.spider = spider
-    spider.crawler.stats.open_spider()
+    crawler = get_crawler(JustEarthNewsSpider, {"JEN_BASE_URL": BASE, "JEN_REDIS_URL": redis_url,
+                                                "JEN_KEY_PREFIX": "units", "REDIS_URL": redis_url,
+                                                "REDIS_PARAMS": {"redis_cls": "crawler.redisconn.ScrapyRedisClients"}})
+    spider = JustEarthNewsSpider.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    client, keys = redis.Redis.from_url(redis_url), Keys("units")
+    client.zadd(keys.inflight_deadlines(spider.name), {"token-1": 9e9})
+    client.hset(keys.inflight_payloads(spider.name), "token-1", "{}")
     request = Request(f"{BASE}/sections/world/", meta={LEASE_META: "token-1", "via": "start"})
     response = HtmlResponse(request.url, body=b"<html></html>", encoding="utf-8", request=request)
-    [failure] = LeaseAckMiddleware(spider.crawler).process_spider_exception(response, ValueError("boom"))
+    keeper = LeaseKeeper.from_crawler(crawler)
+    [failure] = keeper.process_spider_exception(response, ValueError("boom"))
     assert isinstance(failure, FetchFailure)
-    assert (failure.reason, failure.lease, failure.url) == ("spider_error", "token-1", request.url)
+    assert (failure.reason, failure.url) == ("spider_error", request.url)
     assert "boom" in failure.detail
+    assert client.zscore(keys.inflight_deadlines(spider.name), "token-1")  # held until the failure is stored
+    crawler.signals.send_catch_log(signals.item_scraped, item=failure, response=response, spider=spider)
+    assert client.zscore(keys.inflight_deadlines(spider.name), "token-1") is None
+    assert not client.hexists(keys.inflight_payloads(spider.name), "token-1")

@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 
 from crawler.config import Config, load_config
-from crawler.keys import Keys
+from crawler.redisconn import Keys
 
 
 def register(subparsers: Any) -> None:
@@ -85,7 +85,7 @@ def service_alive(client: Any, keys: Keys) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.connection import redis_client, resolve_redis_url
+    from crawler.redisconn import redis_client, resolve_redis_url
 
     config = load_config(args.config)
     sources = args.source or list(config.sources)

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from crawler.config import ConfigError, load_config
-from crawler.keys import Keys
+from crawler.redisconn import Keys
 
 
 def register(subparsers: Any) -> None:
@@ -49,7 +49,7 @@ def _detector(args: argparse.Namespace, need_redis: bool) -> Any:
     params = DedupeParams(**(config.dedupe if config else {}))
     prefix = args.prefix or Keys(config.redis.key_prefix if config else "jen").dedupe_prefix
     if args.redis or need_redis:
-        from crawler.connection import redis_client
+        from crawler.redisconn import redis_client
 
         if args.redis:
             client = redis_client(args.redis)

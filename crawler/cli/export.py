@@ -13,7 +13,7 @@ import sys
 from typing import IO, Any
 
 from crawler.config import load_config
-from crawler.keys import Keys
+from crawler.redisconn import Keys
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +44,7 @@ def export(client: Any, keys: Keys, what: str, flagged_only: bool, out: IO[str])
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.connection import redis_client
+    from crawler.redisconn import redis_client
 
     config = load_config(args.config)
     client = redis_client(config.redis.url, config.data_dir)

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from crawler.config import Config, load_config
-from crawler.keys import Keys
+from crawler.redisconn import Keys
 
 PER_SOURCE = ("requests", "inflight", "start_urls", "dupefilter")
 GLOBAL = ("records", "flagged", "dead_letters", "triggers", "runs", "schedule", "stream")
@@ -141,7 +141,7 @@ def print_overview(data: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.connection import redis_client
+    from crawler.redisconn import redis_client
 
     config = load_config(args.config)
     keys = Keys(config.redis.key_prefix)

@@ -6,11 +6,7 @@ The replica is the `replica` package of a checkout (test and demo data); the con
 from __future__ import annotations
 
 import argparse
-import json
-import signal
 import sys
-import threading
-from pathlib import Path
 from types import ModuleType
 
 
@@ -42,44 +38,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    import yaml
-
-    replica = import_replica("jen replica")
-    if replica is None:
-        return 2
-    answer_key, replica_config, ReplicaServer, build_site = (replica.answer_key, replica.replica_config,
-                                                               replica.ReplicaServer, replica.build_site)
-
     if args.extra_articles < 0:
         print("jen replica: --extra-articles must be >= 0", file=sys.stderr)
         return 2
-    site = build_site(extra_articles=args.extra_articles, hostile=args.hostile)
-    server = ReplicaServer(site, port=args.port, verbose=args.verbose)
+    if import_replica("jen replica") is None:
+        return 2
+    from replica.serve import serve_until_stopped
+
     try:
-        server.start()
+        return serve_until_stopped(args.port, extra_articles=args.extra_articles, hostile=args.hostile,
+                                   answer_key_path=args.answer_key, config_path=args.config_out, verbose=args.verbose)
     except OSError as exc:
         print(f"jen replica: {exc}", file=sys.stderr)
         return 1
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        if args.answer_key:
-            Path(args.answer_key).write_text(json.dumps(answer_key(site, server.base_urls), ensure_ascii=False,
-                                                        indent=1), encoding="utf-8")
-        if args.config_out:
-            Path(args.config_out).write_text(yaml.safe_dump(replica_config(server.base_urls), sort_keys=False),
-                                             encoding="utf-8")
-        n_articles = sum(1 for i in site.info.values() if i.kind == "article")
-        print(f"replica: {n_articles} articles, {len(site.pages)} pages", flush=True)
-        for outlet, url in server.base_urls.items():
-            print(f"  {outlet:<14} {url}/", flush=True)
-        print("Ctrl-C or SIGTERM to stop.", flush=True)
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.stop()
-    return 0
-

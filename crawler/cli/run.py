@@ -30,7 +30,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_service(args: argparse.Namespace) -> int:
-    from crawler.connection import install_log_redaction, redact_url, redis_client, resolve_redis_url
+    from crawler.redaction import install_log_redaction, redact_url
+    from crawler.redisconn import redis_client, resolve_redis_url
     from crawler.service import Service
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -48,8 +49,7 @@ def run_service(args: argparse.Namespace) -> int:
 
 
 def check_health(args: argparse.Namespace) -> int:
-    from crawler.connection import redis_client, resolve_redis_url
-    from crawler.keys import Keys
+    from crawler.redisconn import Keys, redis_client, resolve_redis_url
 
     config = load_config(args.config)
     try:
@@ -66,7 +66,7 @@ def check_health(args: argparse.Namespace) -> int:
 
 
 def embedded_redis(args: argparse.Namespace) -> int:
-    from crawler.connection import EmbeddedRedis
+    from crawler.redisconn import EmbeddedRedis
 
     config = load_config(args.config)
     server = EmbeddedRedis(config.data_dir)

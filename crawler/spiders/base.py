@@ -6,7 +6,6 @@ import json
 import time
 import weakref
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -19,17 +18,14 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from scrapy_redis.spiders import RedisMixin
 from twisted.python.failure import Failure
 
+from crawler.defaults import JenSettings
 from crawler.failures import classify_failure
-from crawler.items import FetchFailure, RawArticle
-from crawler.keys import Keys
-from crawler.queues import LEASE_META, ack_lease, with_redis_retry
+from crawler.items import FetchFailure, RawArticle, utc_now
+from crawler.queues import LeaseKeeper
+from crawler.redisconn import Keys
 from crawler.urls import NOT_LINK_PREFIXES, normalize_url
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def host_of(url: str) -> str:
@@ -54,14 +50,14 @@ class NewsSpider(RedisMixin, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.keys = Keys(crawler.settings.get("JEN_KEY_PREFIX", "jen"))
-        spider.idle_wait = crawler.settings.getfloat("JEN_IDLE_WAIT_SECONDS", 300.0)
+        settings = JenSettings.of(crawler.settings)
+        spider.keys = Keys(settings.key_prefix)
+        spider.idle_wait = settings.idle_wait_seconds
         spider._idle_since: float | None = None
-        if crawler.settings.get("JEN_REDIS_URL"):
+        if settings.redis_url:
             spider.redis_key = spider.keys.start_urls_template()  # our keyspace, whatever the settings say
             spider.setup_redis(crawler)
         crawler.signals.connect(spider._reset_idle, signal=signals.response_received)
-        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         # Body bytes received per request, so a download stopped at the size limit is reported as too_large.
         spider._received: weakref.WeakKeyDictionary[scrapy.Request, int] = weakref.WeakKeyDictionary()
         crawler.signals.connect(spider._count_bytes, signal=signals.bytes_received)
@@ -70,19 +66,10 @@ class NewsSpider(RedisMixin, scrapy.Spider):
     def _count_bytes(self, data: bytes, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
         self._received[request] = self._received.get(request, 0) + len(data)
 
-    def _request_dropped(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
-        # A redirect or retry of a leased request that the dupefilter turned away (the target was seen
-        # already): the original entry is done.
-        self.ack(request.meta.get(LEASE_META, ""))
-
     # --- start ----------------------------------------------------------------------------------
     def default_start_requests(self) -> Iterable[scrapy.Request]:
         """The requests of a full crawl of this source (sitemaps, feeds, home pages)."""
         raise NotImplementedError
-
-    def next_requests(self) -> Any:
-        """Start-URL queue entries (scrapy-redis), waiting out a Redis restart."""
-        return with_redis_retry(lambda: list(super(NewsSpider, self).next_requests()), what="start-URL queue")
 
     async def start(self) -> Any:
         queued = list(self.next_requests()) if self.server is not None else []
@@ -119,21 +106,16 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         if self.server is None:
             return
         self.schedule_next_requests()
-        if with_redis_retry(lambda: self.count_size(self.redis_key)) > 0:
+        if self.count_size(self.redis_key) > 0:
             raise DontCloseSpider
-        in_flight = with_redis_retry(lambda: self.server.zcard(self.keys.inflight_deadlines(self.name)))
-        pending = with_redis_retry(lambda: self.server.zcard(self.keys.requests(self.name)))
+        in_flight = self.server.zcard(self.keys.inflight_deadlines(self.name))
+        pending = self.server.zcard(self.keys.requests(self.name))
         if in_flight or pending:
             # Another crawler process sharing this crawl may still turn those into new requests.
             now = time.monotonic()
             self._idle_since = self._idle_since or now
             if now - self._idle_since < self.idle_wait:
                 raise DontCloseSpider
-
-    def ack(self, token: str) -> None:
-        """Release a queue lease (no-op without Redis)."""
-        if token and self.server is not None:
-            ack_lease(self.server, self.keys, self.name, token)
 
     # --- requests -------------------------------------------------------------------------------
     def request(self, url: str, callback: Any, via: str = "", article: bool = False, **meta: Any) -> scrapy.Request:
@@ -222,7 +204,6 @@ class NewsSpider(RedisMixin, scrapy.Spider):
             source=self.source_name,
             encoding=encoding,
             via=response.meta.get("via", ""),
-            lease=response.meta.get(LEASE_META, ""),
         )
 
     def page_text(self, response: TextResponse) -> tuple[str, str]:
@@ -256,27 +237,27 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in getattr(self, "allowed_domains", []) or [])
 
     def failure(self, url: str, reason: str, detail: str, status: int | None = None,
-                referer: str = "", lease: str = "") -> FetchFailure:
+                referer: str = "") -> FetchFailure:
         self.crawler.stats.inc_value(f"jen/failures/{reason}")
         self.logger.warning("failed %s: %s (%s)", url, reason, detail)
         return FetchFailure(url=url, reason=reason, detail=detail, source=self.source_name,
-                            failed_at=utc_now(), status=status, referer=referer, lease=lease)
+                            failed_at=utc_now(), status=status, referer=referer)
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         """Errback of every request: record the failure; the crawl goes on."""
         request = failure.request  # type: ignore[attr-defined]
         limit = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
         reason, detail, status = classify_failure(failure, received=self._received.get(request, 0), limit=limit)
-        lease = request.meta.get(LEASE_META, "")
         if reason in NOT_FAILURES:
             self.crawler.stats.inc_value(f"jen/{reason}")
-            self.ack(lease)
+            if keeper := LeaseKeeper.of(self.crawler):
+                keeper.page_finished(request)
             return
         # After redirects, report the address that was asked for; the last hop goes in the detail.
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
         if first_url != request.url:
             detail = f"{detail} (after redirects, at {request.url})"
-        yield self.failure(first_url, reason, detail, status, referer=request.meta.get("via", ""), lease=lease)
+        yield self.failure(first_url, reason, detail, status, referer=request.meta.get("via", ""))
 
     @staticmethod
     def json_body(response: Response) -> Any:

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
+from crawler.defaults import JenSettings
 from crawler.items import RawArticle
 from crawler.spiders.base import NewsSpider, host_of
 from crawler.urls import article_key, is_article_url, is_listing_url, is_print_url
@@ -30,11 +31,15 @@ def _is_private_literal(host: str) -> bool:
     return address.is_private or address.is_loopback
 
 
+_DEFAULTS = JenSettings()
+
+
 class JustEarthNewsSpider(NewsSpider):
     name = "justearthnews"
 
-    def __init__(self, base_url: str = "https://justearthnews.com", source_name: str = "justearthnews",
-                 follow_article_links: bool = True, max_listing_pages: int = 50, allow_private: bool | None = None,
+    def __init__(self, base_url: str = _DEFAULTS.base_url, source_name: str = "justearthnews",
+                 follow_article_links: bool = _DEFAULTS.follow_article_links,
+                 max_listing_pages: int = _DEFAULTS.max_listing_pages, allow_private: bool | None = None,
                  only_queued: bool = False, allowed_domains: list[str] | tuple[str, ...] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -56,12 +61,11 @@ class JustEarthNewsSpider(NewsSpider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JustEarthNewsSpider:
-        settings = crawler.settings
-        kwargs.setdefault("base_url", settings.get("JEN_BASE_URL", "https://justearthnews.com"))
-        kwargs.setdefault("follow_article_links", settings.getbool("JEN_FOLLOW_ARTICLE_LINKS", True))
-        kwargs.setdefault("max_listing_pages", settings.getint("JEN_MAX_LISTING_PAGES", 50))
-        if "JEN_ALLOW_PRIVATE" in settings:
-            kwargs.setdefault("allow_private", settings.getbool("JEN_ALLOW_PRIVATE"))
+        settings = JenSettings.of(crawler.settings)
+        kwargs.setdefault("base_url", settings.base_url)
+        kwargs.setdefault("follow_article_links", settings.follow_article_links)
+        kwargs.setdefault("max_listing_pages", settings.max_listing_pages)
+        kwargs.setdefault("allow_private", settings.allow_private)
         return super().from_crawler(crawler, *args, **kwargs)
 
     def default_start_requests(self) -> Iterable[Any]:

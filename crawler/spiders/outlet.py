@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
 from crawler.config import Source, load_config
+from crawler.defaults import JenSettings
 from crawler.spiders.base import NewsSpider
 
 # A pagination link: a page query parameter or a /page/N/ path segment.
@@ -39,7 +40,7 @@ class OutletSpider(NewsSpider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OutletSpider:
         if isinstance(kwargs.get("source"), str):  # from the command line: look the name up in config
-            kwargs["source"] = load_config(crawler.settings.get("JEN_CONFIG")).source(kwargs["source"])
+            kwargs["source"] = load_config(JenSettings.of(crawler.settings).config).source(kwargs["source"])
         return super().from_crawler(crawler, *args, **kwargs)
 
     def default_start_requests(self) -> Iterable[Any]:
