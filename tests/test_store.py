@@ -410,7 +410,7 @@ def test_records_the_store_refuses_are_named_and_the_rest_of_the_batch_is_stored
         article(1, id=None), article(2, id=""), ["not", "a", "record"], article(3, source=None),
         article(4, url=""), article(5, title=["a", "list"]), article(6, similarity=float("nan")),
         article(7, fetched_at="yesterday"), article(8, extra=datetime(2024, 1, 1)), article(9, http_status="200"),
-        article(10, id="x" * 1025), article(11, text="x" * (17 * 1024 * 1024)),
+        article(10, id="x" * 1025), article(11, text="x" * (17 * 1024 * 1024)), article(12, http_status=10**20),
     ]
     good = [article(20), article(21)]
     rejected: list[RecordRejected] = []
@@ -423,7 +423,7 @@ def test_records_the_store_refuses_are_named_and_the_rest_of_the_batch_is_stored
     expected = ["id is missing", "id is missing", "must be a mapping", "source is missing", "url is missing",
                 "title must be text", "similarity is nan", "fetched_at 'yesterday' is not an ISO 8601 time",
                 "extra holds a datetime", "http_status must be an integer", "id is longer than 1024 bytes",
-                "over the store's limit"]
+                "over the store's limit", "http_status must be an integer from 0 to 999"]
     for reason, fragment in zip(reasons, expected, strict=True):
         assert fragment in reason
     assert rejected[5].record_id == article(5)["id"]
@@ -438,6 +438,23 @@ def test_without_on_reject_refused_records_raise_after_the_others_are_stored(sto
     assert caught.value.stored == 2
     assert [error.record_id for error in caught.value.rejected] == [article(2)["id"]]
     assert set(store.get_many([article(1)["id"], article(3)["id"]])) == {article(1)["id"], article(3)["id"]}
+
+
+def test_a_record_the_database_itself_refuses_is_named_and_the_rest_of_the_batch_is_stored(
+        store: RecordStore) -> None:
+    # A rule of the database's own, standing in for whatever validation could miss.
+    with store.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE jen_records ADD CONSTRAINT no_refuse CHECK (title <> 'refuse me')"))
+        else:
+            connection.execute(text("CREATE TRIGGER no_refuse BEFORE INSERT ON jen_records "
+                                    "WHEN NEW.title = 'refuse me' BEGIN SELECT RAISE(ABORT, 'no_refuse'); END"))
+    rejected: list[RecordRejected] = []
+    assert store.upsert([article(1), article(2, title="refuse me"), article(3)], on_reject=rejected.append) == 2
+    assert [error.record_id for error in rejected] == [article(2)["id"]]
+    assert "the database refused it" in rejected[0].reason
+    assert "no_refuse" in rejected[0].reason
+    assert set(store.get_many(article(n)["id"] for n in (1, 2, 3))) == {article(1)["id"], article(3)["id"]}
 
 
 def test_private_fields_and_store_fields_of_a_record_are_not_stored(store: RecordStore) -> None:

@@ -8,6 +8,7 @@ comes second finds the work done.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -30,9 +31,14 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
     """The newest revision this code knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "no migration scripts found"
     return head
 
@@ -60,7 +66,6 @@ def migrate(engine: Engine) -> str:
 def _check_known(revision: str | None) -> None:
     if revision is None:
         return
-    scripts = ScriptDirectory.from_config(alembic_config())
-    if revision not in {script.revision for script in scripts.walk_revisions()}:
+    if revision not in {script.revision for script in _scripts().walk_revisions()}:
         raise StoreError(f"the record store's schema is at revision {revision!r}, which this version of jen does "
                          "not know (a newer jen migrated it); upgrade jen, or point database.url elsewhere")

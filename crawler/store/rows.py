@@ -9,9 +9,10 @@ What the store does with awkward input (the same on PostgreSQL and SQLite):
 - A ``published`` value that is not an ISO 8601 time is kept as given in the record, and its timestamp column
   is left empty (so date-range searches do not find it). A naive time counts as UTC.
 - Refused, with a `RecordRejected` naming the field: a record that is not a mapping, a missing or empty
-  ``id``/``source``/``url``, a field of the wrong type, a ``fetched_at`` that is not an ISO 8601 time, a value
-  that is not JSON (NaN, infinity, objects), an id over 1,024 bytes, and a record whose JSON exceeds the
-  store's size limit (16 MiB by default; an article is rarely over 100 kB).
+  ``id``/``source``/``url``, a field of the wrong type, an ``http_status`` outside 0-999, a ``fetched_at``
+  that is not an ISO 8601 time, a value that is not JSON (NaN, infinity, objects), an id over 1,024 bytes,
+  and a record whose JSON exceeds the store's size limit (16 MiB by default; articles are rarely 100 kB).
+  If the database itself refuses a record that passed these checks, that record alone is refused too.
 """
 
 from __future__ import annotations
@@ -143,8 +144,9 @@ def _columns(clean: dict[str, Any], record_id: str | None, now: datetime) -> dic
     except (ValueError, OverflowError):  # the page's own claim: keep its text, leave the timestamp empty
         published_at = None
     http_status = clean.get("http_status")
-    if http_status is not None and (isinstance(http_status, bool) or not isinstance(http_status, int)):
-        raise RecordRejected(row_id, f"http_status must be an integer, got {http_status!r}")
+    if http_status is not None and (isinstance(http_status, bool) or not isinstance(http_status, int)
+                                    or not 0 <= http_status <= 999):
+        raise RecordRejected(row_id, f"http_status must be an integer from 0 to 999, got {http_status!r}")
     return {
         "id": row_id,
         "source": _text(clean, "source", row_id, required=True, max_bytes=SOURCE_BYTES),

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
@@ -105,7 +106,7 @@ class RecordStore:
         except StoreError:
             engine.dispose()
             raise
-        except (DBAPIError, OSError) as error:
+        except (DBAPIError, OSError, CommandError) as error:
             engine.dispose()
             raise StoreError(f"cannot open the record store ({describe(resolved)}): {one_line(error)}; "
                              f"{what_to_do(resolved)}") from error
@@ -182,6 +183,7 @@ class RecordStore:
 
         ``updates`` maps an id to the flags to set; ids not stored are skipped. Returns how many records
         changed. Each record is locked while it is read and rewritten, so concurrent updates do not lose flags.
+        A flag value the store refuses raises `RecordRejected` and changes nothing.
         """
         for record_id, flags in updates.items():
             unknown = set(flags) - set(FLAG_FIELDS)
