@@ -81,9 +81,10 @@ class RecordStore:
     """Clean article records, one per id, in a relational database.
 
     Records go in and come out as plain dicts (the record as given, texts repaired as `crawler.store.rows`
-    documents, plus ``stored_at``/``updated_at`` in ISO 8601 UTC). Made by `open` (which migrates the schema)
-    or handed an `Engine` whose database is already migrated. Safe to share between threads; several
-    processes may use the same database at once.
+    documents, plus ``stored_at``/``updated_at`` in ISO 8601 UTC). Made by `open` (which migrates the schema),
+    or handed an `Engine` from `make_engine` (it sets up SQLite's WAL, busy timeout and write locking) whose
+    database `migrate` has brought up to date. Safe to share between threads; several processes may use the
+    same database at once.
     """
 
     def __init__(self, engine: Engine, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> None:
