@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from crawler.connection import redact_url
+from crawler.redaction import redact_url
 
 SQLITE_FILE_NAME = "records.sqlite3"
 # How long a SQLite writer waits for another process's write transaction before giving up. Crawler
