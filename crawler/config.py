@@ -66,12 +66,22 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """Caps on what Redis keeps besides the queues and the dedup index (oldest entries go first)."""
+
+    dead_letters: int = 10_000  # distinct failures (one per source, URL and reason, with a count)
+    events: int = 10_000  # entries of the stream of recent events (records stored) for live consumers
+
+
+@dataclass(frozen=True)
 class Config:
     sources: dict[str, Source]
     redis: RedisSettings = field(default_factory=RedisSettings)
     politeness: Politeness = field(default_factory=Politeness)
     dedupe: dict[str, Any] = field(default_factory=dict)
     data_dir: Path = Path("data")
+    database_url: str | None = None  # None: the embedded SQLite file <data_dir>/records.sqlite3
+    retention: Retention = field(default_factory=Retention)
 
     def source(self, name: str) -> Source:
         if name not in self.sources:
@@ -208,7 +218,7 @@ def _politeness(raw: Any) -> Politeness:
 def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
     """Validate a parsed YAML document and apply environment overrides (``REDIS_URL``)."""
     env = dict(os.environ) if env is None else env
-    raw = _check_keys("", raw, {"sources", "redis", "politeness", "dedupe", "data_dir"})
+    raw = _check_keys("", raw, {"sources", "redis", "politeness", "dedupe", "data_dir", "database", "retention"})
     sources_raw = raw.get("sources")
     if not isinstance(sources_raw, dict) or not sources_raw:
         raise ConfigError("sources", sources_raw, "a mapping of source name to source settings")
@@ -224,8 +234,23 @@ def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
     dedupe = _check_keys("dedupe", raw.get("dedupe"), _dedupe_keys())
     _check_dedupe_values(dict(dedupe))
     data_dir = Path(env.get("JEN_DATA_DIR") or raw.get("data_dir") or "data")
+    database = _check_keys("database", raw.get("database"), {"url"})
+    database_url = env.get("DATABASE_URL") or database.get("url")
+    if database_url is not None and not (isinstance(database_url, str) and re.match(r"^[a-z][a-z0-9+]*://",
+                                                                                   database_url)):
+        raise ConfigError("DATABASE_URL" if env.get("DATABASE_URL") else "database.url", redact_url(str(database_url)),
+                          "a postgresql:// URL, a sqlite:/// file URL, or null for the embedded SQLite file")
     return Config(sources=sources, redis=RedisSettings(url=url, key_prefix=prefix),
-                  politeness=_politeness(raw.get("politeness")), dedupe=dict(dedupe), data_dir=data_dir)
+                  politeness=_politeness(raw.get("politeness")), dedupe=dict(dedupe), data_dir=data_dir,
+                  database_url=database_url, retention=_retention(raw.get("retention")))
+
+
+def _retention(raw: Any) -> Retention:
+    raw = _check_keys("retention", raw, set(Retention.__dataclass_fields__))
+    for name, value in raw.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"retention.{name}", value, "a whole number >= 1")
+    return Retention(**raw)
 
 
 def _check_dedupe_values(section: dict[str, Any]) -> None:

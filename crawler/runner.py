@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -33,6 +34,10 @@ def scrapy_settings(config: Config, redis_url: str | None, extra: dict[str, Any]
         "JEN_REDIS_URL": redis_url,
         "JEN_KEY_PREFIX": config.redis.key_prefix,
         "JEN_DEDUPE": dict(config.dedupe),
+        "JEN_DATABASE_URL": config.database_url,
+        "JEN_DATA_DIR": str(config.data_dir),
+        "JEN_DEAD_LETTERS_CAP": config.retention.dead_letters,
+        "JEN_EVENTS_CAP": config.retention.events,
     }, priority="cmdline")
     if redis_url:
         settings.setdict(redis_queue_settings(Keys(config.redis.key_prefix), redis_url), priority="cmdline")
@@ -68,6 +73,7 @@ def spider_for(source: Source) -> tuple[type, dict[str, Any]]:
 def crawl_here(config: Config, source_names: list[str], redis_url: str | None,
                extra_settings: dict[str, Any] | None = None, only_queued: bool = False) -> dict[str, dict[str, Any]]:
     """Crawl the given sources in this process, concurrently; returns each crawl's Scrapy stats."""
+    limit_malloc_arenas()
     process = CrawlerProcess(scrapy_settings(config, redis_url, extra_settings), install_root_handler=True)
     install_log_redaction()  # Scrapy logs its overridden settings, the Redis URL among them
     crawlers = {}
@@ -79,3 +85,20 @@ def crawl_here(config: Config, source_names: list[str], redis_url: str | None,
     process.start()
     return {name: dict(crawler.stats.get_stats()) for name, crawler in crawlers.items()}
 
+
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """Keep glibc from giving each worker thread its own malloc arena.
+
+    The pipelines' worker threads build multi-megabyte strings (a hostile page's text, its JSON); with an arena
+    per thread, memory freed in one is not reused by another and the crawl's peak RSS grows by a fifth
+    (measured on the hostile corpus: about 590 MB instead of 500). Same as ``MALLOC_ARENA_MAX=2``; nothing
+    happens on a C library without ``mallopt``.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(name).mallopt(-8, arenas)  # M_ARENA_MAX

@@ -17,11 +17,13 @@ import redis
 import yaml
 
 from crawler.config import load_config
+from crawler.failures import DeadLetters
+from crawler.items import FetchFailure
 from crawler.middlewares import refusal_reason
 from crawler.redisconn import Keys
 from crawler.service import Service
 from replica.testing import RedisServer, free_port, write_replica_config
-from tests.helpers import run_jen
+from tests.helpers import dead_letters, run_jen, stored_count
 
 
 @pytest.mark.parametrize(
@@ -96,14 +98,14 @@ def test_a_redirect_to_a_host_the_source_does_not_allow_is_refused_and_never_fet
     port = allowed.server_address[1]
     config = tmp_path / "c.yaml"
     config.write_text(yaml.safe_dump({
-        "redis": {"url": redis_url, "key_prefix": "sec1"},
+        "redis": {"url": redis_url, "key_prefix": "sec1"}, "data_dir": str(tmp_path),
         "politeness": {"download_delay": 0, "autothrottle": False, "obey_robots": False},
         "sources": {"wire": {"spider": "outlet", "start_urls": [f"http://127.0.0.5:{port}/"],
                              "allowed_domains": ["127.0.0.5"], "article_pattern": "/story/", "allow_private": True}}}))
     result = run_jen("crawl", "--here", "--source", "wire", f"http://127.0.0.5:{port}/story/1", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     assert forbidden.hits == []  # never fetched
-    dead = [json.loads(v) for v in redis.Redis.from_url(redis_url).lrange(Keys("sec1").dead_letters, 0, -1)]
+    dead = dead_letters(config)
     assert [(d["url"], d["reason"]) for d in dead] == [(f"http://127.0.0.5:{port}/story/1", "refused")]
     assert "127.0.0.6" in dead[0]["detail"]
 
@@ -117,9 +119,9 @@ def test_queue_entries_that_bypass_the_cli_are_still_checked(replica: dict, redi
                  json.dumps({"url": other_outlet}))
     result = run_jen("crawl", "--here", "--source", "justearthnews", "--only-queued", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
-    dead = {d["url"]: d["reason"] for d in (json.loads(v) for v in client.lrange(keys.dead_letters, 0, -1))}
+    dead = {d["url"]: d["reason"] for d in dead_letters(config)}
     assert dead == {"file:///etc/passwd": "refused", other_outlet: "refused"}
-    assert client.hlen(keys.records) == 0
+    assert stored_count(config) == 0
 
 
 class _Boom:
@@ -142,20 +144,22 @@ def test_a_queue_entry_that_is_not_json_is_dead_lettered_not_run(replica: dict, 
     result = run_jen("crawl", "--here", "--source", "wftl", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     assert not marker.exists()
-    dead = [json.loads(v) for v in client.lrange(keys.dead_letters, 0, -1)]
+    dead = dead_letters(config)
     assert [d["reason"] for d in dead] == ["bad_queue_entry", "bad_queue_entry"]
-    assert client.hlen(keys.records) == 9  # the crawl itself went on
+    assert stored_count(config) == 9  # the crawl itself went on
 
 
-def test_a_trigger_that_is_not_valid_is_dead_lettered_not_run(redis_client: redis.Redis, tmp_path: Path) -> None:
+def test_a_trigger_that_is_not_valid_is_dead_lettered_not_run(redis_client: redis.Redis, redis_url: str,
+                                                              tmp_path: Path) -> None:
     config = tmp_path / "c.yaml"
     source = {"spider": "justearthnews", "base_url": "https://justearthnews.com",
               "allowed_domains": ["justearthnews.com"]}
-    config.write_text(yaml.safe_dump({"redis": {"key_prefix": "sec4"}, "sources": {"justearthnews": source}}))
+    config.write_text(yaml.safe_dump({"redis": {"key_prefix": "sec4", "url": redis_url}, "data_dir": str(tmp_path),
+                                      "sources": {"justearthnews": source}}))
     service = Service(load_config(config, env={}), str(config), redis_client, "redis://unused")
     for raw in (b"\x80\x04pickled", b'{"source": "nowhere"}', b'{"source": "justearthnews", "urls": "x"}'):
         service.handle_trigger(raw)
-    dead = [json.loads(v) for v in redis_client.lrange(Keys("sec4").dead_letters, 0, -1)]
+    dead = dead_letters(config)
     assert [d["reason"] for d in dead] == ["bad_trigger"] * 3
     assert service.scheduler.get_jobs() == []
 
@@ -216,14 +220,16 @@ def tls_redis_url(tmp_path: Path) -> Iterator[str]:
 
 def test_tls_redis_url_works_for_inspect_and_hides_the_password(tls_redis_url: str, tmp_path: Path) -> None:
     client = redis.Redis.from_url(tls_redis_url)
-    client.hset(Keys("sec6").records, "justearthnews:1", json.dumps({"id": "justearthnews:1"}))
+    DeadLetters(client, Keys("sec6")).record(FetchFailure(url="https://justearthnews.com/x", reason="http_404",
+                                                          detail="404", source="justearthnews", failed_at=""))
     config = tmp_path / "c.yaml"
-    config.write_text(yaml.safe_dump({"redis": {"url": tls_redis_url, "key_prefix": "sec6"}, "sources": {
-        "justearthnews": {"spider": "justearthnews", "base_url": "https://justearthnews.com",
-                          "allowed_domains": ["justearthnews.com"]}}}))
+    config.write_text(yaml.safe_dump({"redis": {"url": tls_redis_url, "key_prefix": "sec6"}, "data_dir": str(tmp_path),
+                                      "sources": {"justearthnews": {
+                                          "spider": "justearthnews", "base_url": "https://justearthnews.com",
+                                          "allowed_domains": ["justearthnews.com"]}}}))
     result = run_jen("inspect", "--json", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads(result.stdout)["records"] == 1
+    assert json.loads(result.stdout)["dead_letters"] == 1
     assert "tls-secret" not in result.stdout + result.stderr
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from crawler.redisconn import Keys
 from replica.testing import write_replica_config
-from tests.helpers import ROOT, run_jen, start_jen, wait_for
+from tests.helpers import ROOT, dead_letters, run_jen, start_jen, stored_count, stored_records, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def service(service_config: Path, tmp_path: Path) -> Iterator[ServiceProcess]:
 
 
 def test_schedule_with_short_interval_fires_repeatedly_and_crawls_the_replica(
-        service: ServiceProcess, redis_url: str, replica: dict) -> None:
+        service: ServiceProcess, redis_url: str, replica: dict, service_config: Path) -> None:
     client, keys = redis.Redis.from_url(redis_url), Keys("svc")
     def finished_scheduled_runs() -> list[dict] | None:
         runs = [r for r in _runs(client, keys) if r["kind"] == "scheduled" and r.get("status") == "finished"]
@@ -65,7 +65,7 @@ def test_schedule_with_short_interval_fires_repeatedly_and_crawls_the_replica(
     finished = wait_for(finished_scheduled_runs, timeout=90, what="two scheduled runs")
     assert all(r["source"] == "justearthnews" for r in finished)
     jen_articles = [p for p in replica["key"]["pages"] if p["kind"] == "article" and p["outlet"] == "justearthnews"]
-    assert client.hlen(keys.records) == len(jen_articles)
+    assert stored_count(service_config) == len(jen_articles)
     # The second run found everything already stored: nothing fetched twice, nothing stored twice.
     second = sorted(finished, key=lambda r: r["started_at"])[1]
     assert second["summary"]["skipped_already_stored"] > 0
@@ -103,10 +103,9 @@ def test_inspect_reports_exactly_what_is_in_redis(redis_url: str, service_config
     result = run_jen("inspect", "--json", "--config", str(service_config))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["records"] == client.hlen(keys.records) > 0
-    assert data["dead_letters"] == client.llen(keys.dead_letters) == 3
-    assert data["flagged_copies"] == client.scard(keys.flagged)
-    assert data["flagged_copies"] == sum(1 for v in client.hvals(keys.records) if json.loads(v)["duplicate_of"])
+    assert data["records"] == stored_count(service_config) > 0
+    assert data["dead_letters"] == len(dead_letters(service_config)) == 3
+    assert data["flagged_copies"] == sum(1 for r in stored_records(service_config) if r["duplicate_of"]) > 0
     assert data["sources"]["herald"]["start_urls"] == 1
     assert data["sources"]["justearthnews"]["pending_requests"] == 0
     assert data["service"] is None
@@ -159,11 +158,11 @@ def test_interrupted_crawl_resumes_from_its_redis_queue(replica: dict, redis_url
                                   download_delay=0.15, concurrent_requests_per_domain=1)
     client, keys = redis.Redis.from_url(redis_url), Keys("svc4")
     crawl = start_jen("crawl", "--here", "--source", "justearthnews", "--config", str(config))
-    wait_for(lambda: client.hlen(keys.records) >= 5, 60, "the first articles")
+    wait_for(lambda: stored_count(config) >= 5, 60, "the first articles")
     crawl.send_signal(signal.SIGTERM)  # graceful: in-flight requests finish, the rest stays queued
     out, _ = crawl.communicate(timeout=60)
     assert "finished: shutdown" in out
-    stored_before = client.hlen(keys.records)
+    stored_before = stored_count(config)
     assert client.zcard(keys.requests("justearthnews")) > 0
     expected = {p["canonical_url"] for p in replica["key"]["pages"]
                 if p["kind"] == "article" and p["outlet"] == "justearthnews"}
@@ -172,7 +171,7 @@ def test_interrupted_crawl_resumes_from_its_redis_queue(replica: dict, redis_url
     resumed = run_jen("crawl", "--here", "--source", "justearthnews", "--config", str(config), timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "Resuming crawl" in resumed.stderr
-    records = [json.loads(v) for v in client.hvals(keys.records)]
+    records = stored_records(config)
     assert sorted(r["canonical_url"] for r in records) == sorted(expected)
     assert client.zcard(keys.requests("justearthnews")) == 0
     assert client.zcard(keys.inflight_deadlines("justearthnews")) == 0

@@ -13,7 +13,6 @@ import sys
 from typing import IO, Any
 
 from crawler.config import load_config
-from crawler.redisconn import Keys
 
 
 def register(subparsers: Any) -> None:
@@ -26,33 +25,30 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def export(client: Any, keys: Keys, what: str, flagged_only: bool, out: IO[str]) -> int:
-    """Write one JSON object per line; returns how many. Records come sorted by id (stable output)."""
+def export(records: Any, dead_letters: Any, what: str, flagged_only: bool, out: IO[str]) -> int:
+    """Write one JSON object per line; returns how many. Records come sorted by id (stable output), with the
+    copy flags the dedup index holds now; dead letters most recently seen first."""
     count = 0
-    if what == "dead_letters":
-        for raw in client.lrange(keys.dead_letters, 0, -1):
-            out.write(raw.decode("utf-8") + "\n")
-            count += 1
-        return count
-    ids = client.smembers(keys.flagged) if flagged_only else client.hkeys(keys.records)
-    for record_id in sorted(i.decode() for i in ids):
-        raw = client.hget(keys.records, record_id)
-        if raw is not None:
-            out.write(json.dumps(json.loads(raw), ensure_ascii=False) + "\n")
-            count += 1
+    rows = dead_letters.iter() if what == "dead_letters" else records.iter(flagged_only=flagged_only)
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
     return count
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.redisconn import redis_client
+    from crawler.failures import DeadLetters
+    from crawler.records import Records
+    from crawler.redisconn import Keys, redis_client, resolve_redis_url
 
     config = load_config(args.config)
-    client = redis_client(config.redis.url, config.data_dir)
-    keys = Keys(config.redis.key_prefix)
+    redis_url = resolve_redis_url(config.redis.url, config.data_dir)
+    dead_letters = DeadLetters(redis_client(redis_url), Keys(config.redis.key_prefix), config.retention.dead_letters)
+    records = Records.open(config, redis_url)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
-            count = export(client, keys, args.what, args.flagged, out)
+            count = export(records, dead_letters, args.what, args.flagged, out)
     else:
-        count = export(client, keys, args.what, args.flagged, sys.stdout)
+        count = export(records, dead_letters, args.what, args.flagged, sys.stdout)
     print(f"exported {count} {args.what.replace('_', ' ')}", file=sys.stderr)
     return 0
