@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
 from crawler.urls import NOT_LINK_PREFIXES
@@ -352,67 +352,6 @@ def is_link_block(block: Block) -> bool:
     return block.link_chars >= 0.7 * len(block.text)
 
 
-def image_record(src: str, base_url: str, alt: str, caption: str) -> ImageRecord:
-    """One image record: absolute src, alt and caption cleaned, credit derived from the caption."""
-    caption = clean_ws(caption)
-    alt = clean_ws(alt)
-    credit = caption_credit(caption) if caption else ""
-    return ImageRecord(src=urljoin(base_url, src.strip()), alt=alt, caption=caption, credit=credit)
-
-
-def drop_prefix(text: str, prefix: str) -> str:
-    """Remove `prefix` (compared loosely, by `norm`) from the start of `text`."""
-    words = text.split()
-    want = norm(prefix)
-    for i in range(1, len(words) + 1):
-        if norm(" ".join(words[:i])) == want:
-            return " ".join(words[i:])
-    return text
-
-
-def split_caption(alt: str, caption_text: str, alt_shown: bool = False) -> tuple[str, list[Removal]]:
-    """A figure's caption once: templates print the alt text before the caption inside <figcaption>.
-
-    The alt is cut off the front only when what follows is a credit line ("Alt Image: UNI") or the page
-    prints the alt as its own element (`alt_shown`); "Jadeja celebrates a wicket on day three. Photo: X"
-    merely starts with its alt and stays whole.
-    """
-    caption = clean_ws(caption_text)
-    removed: list[Removal] = []
-    if alt and caption != alt and norm(caption).startswith(norm(alt) + " "):
-        rest = drop_prefix(caption, alt)
-        if alt_shown or is_caption_line(rest) or norm(rest) == norm(alt):
-            removed.append(Removal("alt_text", alt))
-            caption = rest
-        # "Image: UNI Image: UNI" (alt equal to the caption, printed before it)
-    half = caption.split()
-    if len(half) % 2 == 0 and half and norm(" ".join(half[: len(half) // 2])) == norm(" ".join(half[len(half) // 2:])):
-        removed.append(Removal("caption_duplicate", " ".join(half[len(half) // 2:])))
-        caption = " ".join(half[: len(half) // 2])
-    return caption, removed
-
-
-def name_figure_text(text: str, alt: str, caption: str) -> list[Removal]:
-    """Name the pieces of a figure's extra visible text: leaked file name, alt text, caption again."""
-    out: list[Removal] = []
-    rest = text
-    while m := FILE_NAME.search(rest):
-        out.append(Removal("file_name", m.group(0)))
-        rest = (rest[: m.start()] + " " + rest[m.end():]).strip()
-    if not norm(rest):
-        return out
-    if alt and norm(rest).startswith(norm(alt)):
-        out.append(Removal("alt_text", alt))
-        rest = drop_prefix(rest, alt)
-    if not norm(rest):
-        return out
-    if caption and norm(rest) == norm(caption):
-        out.append(Removal("caption_duplicate", caption))
-    else:
-        out.append(Removal("furniture", clean_ws(rest)))
-    return out
-
-
 def _strip_phrases(key: str, phrases: Sequence[str]) -> str:
     """Remove every known phrase from a normalised text; what is left is the block's own content."""
     for phrase in phrases:
@@ -463,8 +402,8 @@ def classify_block(text: str, known: Known, phrases: Sequence[str]) -> str | Non
     return None
 
 
-def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) -> list[str]:
-    """Keep the article's paragraphs; record why every other block went. Order is preserved."""
+def judge_blocks(blocks: Sequence[Block], known: Known) -> list[str | None]:
+    """Per block, the removal kind of furniture, or None for a paragraph of the article."""
     phrases = sorted(
         {norm(p) for img in known.images for p in (img.caption, img.alt, img.credit) if p}
         | ({norm(known.title)} if known.title else set()),
@@ -478,11 +417,12 @@ def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) ->
             list_votes.setdefault(b.list_id, []).append(is_link_block(b))
     sidebar_lists = {lid for lid, votes in list_votes.items() if sum(votes) >= max(1, 0.6 * len(votes))}
 
-    kept: list[str] = []
+    verdicts: list[str | None] = []
     after_label = False  # an "Also read" label turns the following headline links into sidebar
     for b in blocks:
         text = clean_ws(b.text)
         if not text:
+            verdicts.append("empty")
             continue
         kind = classify_block(text, known, phrases)
         if kind is None and (is_link_block(b) or (b.in_list and b.list_id in sidebar_lists)):
@@ -492,11 +432,44 @@ def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) ->
         if kind is not None:
             after_label = (kind == "furniture" and bool(RELATED_LABEL.match(text))) or (
                 after_label and kind == "sidebar_headline")
+        else:
+            after_label = False
+        verdicts.append(kind)
+    return verdicts
+
+
+def apply_verdicts(blocks: Sequence[Block], verdicts: Sequence[str | None], record: CleanRecord) -> list[str]:
+    """The kept paragraphs, in order; every removed block written to the record's audit trail."""
+    kept: list[str] = []
+    for b, kind in zip(blocks, verdicts, strict=True):
+        text = clean_ws(b.text)
+        if kind is None:
+            kept.append(text)
+        elif kind != "empty":
             record.removed.append(Removal(kind=kind, text=_audit_text(text, b, kind)))
-            continue
-        after_label = False
-        kept.append(text)
     return kept
+
+
+def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) -> list[str]:
+    """Keep the article's paragraphs; record why every other block went. Order is preserved."""
+    return apply_verdicts(blocks, judge_blocks(blocks, known), record)
+
+
+# A listing shows other stories' teasers: a headline link, then the story's first lines.
+MIN_TEASERS = 3
+
+
+def listing_reason(blocks: Sequence[Block], verdicts: Sequence[str | None], story_links: int) -> str | None:
+    """Why a page that does not call itself an article reads as a listing of other stories; None if not."""
+    kept = [b for b, kind in zip(blocks, verdicts, strict=True) if kind is None]
+    chars = sum(len(b.text) for b in kept)
+    if kept and story_links >= 5 and chars < 400:
+        return f"looks like a listing: {story_links} links to stories and {chars} characters of text"
+    teasers = sum(1 for i, kind in enumerate(verdicts)
+                  if kind is None and i and verdicts[i - 1] == "sidebar_headline")
+    if teasers >= MIN_TEASERS and teasers >= 0.5 * len(kept):
+        return f"looks like a listing: {teasers} of its {len(kept)} paragraphs follow a headline link"
+    return None
 
 
 def _audit_text(text: str, block: Block, kind: str) -> str:
@@ -556,8 +529,11 @@ def finish(record: CleanRecord, body: list[str], *, truncated: bool, own_tags: I
 
 def same_site(url: str, base: str) -> bool:
     """True when `url` is on the same host as `base` (relative links are)."""
-    host = urlsplit(url).hostname
-    return host is None or host == urlsplit(base).hostname
+    try:
+        host = urlsplit(url).hostname
+        return host is None or host == urlsplit(base).hostname
+    except ValueError:  # "http://[not-an-address]/": not a link anywhere
+        return False
 
 
 class LinkRule:
@@ -574,7 +550,10 @@ class LinkRule:
     def __call__(self, href: str, page_url: str) -> bool:
         if not href or href.startswith(NOT_LINK_PREFIXES):
             return False
-        return self._cached(str(href), page_url) if len(href) <= 1000 else self.rule(href, page_url)
+        try:
+            return self._cached(str(href), page_url) if len(href) <= 1000 else self.rule(href, page_url)
+        except ValueError:  # an href urllib cannot split ("http://[ccpa-preferences]/") links nowhere
+            return False
 
     def cache_clear(self) -> None:
         self._cached.cache_clear()
