@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
 from pathlib import Path
 
 import pytest
 
-from crawler.cleaner import choose_parser, parse
+from crawler.cleaner import choose_parser, generic, justearthnews, parse
 from crawler.cleaner.cleanup import MAX_INPUT_CHARS, caption_credit, dateline_of, parse_byline_date
 from crawler.cli import main as jen_main
 from replica.server import ReplicaServer
@@ -176,6 +177,51 @@ def test_mangled_pages_never_raise(seed: int) -> None:
             r = parse(page, SEED_URL, source=source)
             assert r.status in ("article", "partial", "not_article")
             assert r.status == "article" or r.problems
+
+
+# --- a redesign the JEN rules do not know, and parser bugs: the generic path, and the record says so -------
+
+def test_unrecognised_jen_layout_is_cleaned_by_the_generic_path_and_says_so() -> None:
+    html = (GOLDEN / "justearthnews" / "layout_story_elements.html").read_text(encoding="utf-8")
+    r = parse(html, SEED_URL)
+    assert (r.parser, r.fallback_from, r.source) == ("generic", "justearthnews", "justearthnews")
+    assert r.problems[0] == "JEN layout not recognised" and r.status == "partial"
+    assert r.body == SEED_BODY
+    assert parse(SEED_HTML, SEED_URL).fallback_from is None
+
+
+def test_jen_page_without_any_story_text_is_not_an_article_and_not_a_layout_change() -> None:
+    html = SEED_HTML.split("<body", 1)[0] + '<body><div id="app"></div><script>render()</script></body></html>'
+    r = parse(html, SEED_URL)
+    assert r.status == "not_article" and r.parser == "justearthnews" and r.fallback_from is None
+    assert r.problems == ["no article body found"]
+
+
+def test_a_parser_bug_is_logged_with_the_url_and_the_page_still_cleaned(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(html: object, url: str) -> None:
+        raise KeyError("datetime")
+
+    monkeypatch.setattr(justearthnews, "parse", broken)
+    with caplog.at_level(logging.ERROR, logger="jen.cleaner"):
+        r = parse(SEED_HTML, SEED_URL)
+    assert r.problems[0].startswith("parser error:") and "KeyError" in r.problems[0]
+    assert (r.parser, r.fallback_from, r.status) == ("generic", "justearthnews", "partial")
+    assert r.body == SEED_BODY  # the generic path's result
+    assert any(SEED_URL in rec.getMessage() and rec.exc_info for rec in caplog.records)
+
+
+def test_a_generic_parser_bug_gives_a_not_article_record_that_names_it(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(html: object, url: str, source: str | None = None) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(generic, "parse", broken)
+    with caplog.at_level(logging.ERROR, logger="jen.cleaner"):
+        r = parse("<html><body><p>x</p></body></html>", "http://127.0.0.9:8000/story/x")
+    assert r.status == "not_article"
+    assert r.problems == ["parser error: generic parser: RecursionError: maximum recursion depth exceeded"]
+    assert any("http://127.0.0.9:8000/story/x" in rec.getMessage() for rec in caplog.records)
 
 
 # --- helpers -------------------------------------------------------------------------------------------

@@ -189,6 +189,17 @@ RELATED_LABEL = re.compile(
     r"most read|don'?t miss|see also|also see|suggested|share this|share on)\b\W*",
     re.I,
 )
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# A line that is only a date (and time): "March 2, 2022", "Posted on 03 Mar 2022, 04:05 pm", "2022-03-02".
+DATE_LINE = re.compile(
+    r"^(?:(?:posted|published|updated|last updated)(?:\s+on)?\s*:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?$",
+    re.I,
+)
 COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4})|all rights reserved\.?$", re.I)
 SHARE_WORDS = frozenset(norm(w) for w in (
     "print", "share", "tweet", "email", "whatsapp", "facebook", "twitter", "linkedin", "telegram",
@@ -371,7 +382,7 @@ def classify_block(text: str, known: Known, phrases: Sequence[str]) -> str | Non
         return "ticker"
     if key in SHARE_WORDS:
         return "furniture"
-    if key in known.byline_texts:
+    if key in known.byline_texts or (len(text) <= 60 and DATE_LINE.match(text)):
         return "byline"
     for img in known.images:
         if img.caption and key == norm(img.caption):

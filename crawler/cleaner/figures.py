@@ -26,6 +26,10 @@ _CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:wp-caption-text|caption|figcaption|
                             r"image-credit|cutline)(?:$|[\s_-])", re.I)
 
 
+# A box of an image and a caption holds no more text than a long caption.
+MAX_CAPTION_CHARS = 400
+
+
 def is_figure(tag: str, classes: str) -> bool:
     """An element that holds one image and its caption: ``<figure>`` or a figure-like class."""
     return tag == "figure" or (tag in ("div", "span", "p", "table", "section") and bool(_FIGURE_CLASS.search(classes)))

@@ -41,13 +41,18 @@ CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "aside", "heade
 # Elements whose own text can be a paragraph of the story (a <p>, a <div> of text, a table cell of
 # <br>-separated runs); inline elements inside them belong to their text.
 TEXT_BLOCK_TAGS = frozenset({"p", "div", "td", "th", "section", "article", "main", "blockquote", "center", "body",
-                             "dd", "pre", "font"})
+                             "dd", "pre"})
 INLINE_TAGS = frozenset({"a", "span", "em", "strong", "b", "i", "u", "s", "small", "big", "sup", "sub", "mark",
                          "abbr", "cite", "q", "time", "label", "font", "strike", "tt", "code", "ins", "del", "br",
                          "wbr", "img", "bdi", "bdo", "data", "var", "kbd", "samp", "dfn"})
 # Containers that only hold page furniture; their text never belongs to an article body.
 FURNITURE_TAGS = frozenset({"nav", "header", "footer"})
+# Elements that may hold a story as runs of text separated by <br> rather than be one paragraph of it.
+RUN_HOLDER_TAGS = frozenset({"div", "td", "th", "section", "article", "main", "center", "body"})
+IMAGE_TAGS = frozenset({"img", "amp-img"})
+MIN_STORY_CHARS = 200  # less visible text than a short news brief: not a layout problem, no story at all
 MIN_BLOCK_CHARS = 25  # shorter runs of text (labels, credits, buttons) do not decide where the story is
+MAX_CAPTION_GAP = 120  # a run of text this long between an image and a caption element is a paragraph
 
 _MARKUP = re.compile(r'og:site_name"\s+content="Just Earth News"|\|\s*Just Earth News\s*</title>|'
                      r'twitter\.com/justearthnews|class="logo"[^>]*>\s*Just Earth News\s*<', re.I)
@@ -153,10 +158,46 @@ def _count_text(text: NavigableString, blocks: dict[int, tuple[Tag, int, int]]) 
     while owner is not None and owner.name in INLINE_TAGS:
         in_link = in_link or owner.name == "a"
         owner = owner.parent
-    if owner is None or owner.name in SKIP_TAGS:
+    if owner is None:
         return
     _, chars, link_chars = blocks.get(id(owner), (owner, 0, 0))
     blocks[id(owner)] = (owner, chars + length, link_chars + (length if in_link else 0))
+
+
+HIDDEN, MENU = 1, 2
+
+
+class _Ancestry:
+    """Whether an element is inside hidden markup (script, noscript, template …) or the site's menus.
+
+    Answers are remembered for every element on the way up, so a page's elements are looked at once each,
+    however deep the page nests (hostile pages nest 50,000 deep).
+    """
+
+    def __init__(self) -> None:
+        self._flags: dict[int, int] = {}
+
+    def flags(self, el: Tag) -> int:
+        path: list[Tag] = []
+        node: Tag | None = el
+        inherited = 0
+        while node is not None:
+            known = self._flags.get(id(node))
+            if known is not None:
+                inherited = known
+                break
+            path.append(node)
+            node = node.parent
+        for node in reversed(path):
+            inherited |= (HIDDEN if node.name in SKIP_TAGS else 0) | (MENU if node.name in FURNITURE_TAGS else 0)
+            self._flags[id(node)] = inherited
+        return inherited
+
+
+def _story_blocks(text_blocks: dict[int, tuple[Tag, int, int]]) -> list[tuple[Tag, int, int]]:
+    """The page's blocks of text a reader sees outside the site's menus."""
+    ancestry = _Ancestry()
+    return [block for block in text_blocks.values() if not ancestry.flags(block[0])]
 
 
 def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
@@ -170,7 +211,7 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
 
     time_value = str(page.time_el["datetime"]) if page.time_el is not None else None
     record.published = meta.published or cleanup.parse_iso(time_value, cleanup.IST)
-    byline_el = _find_byline(page.h1)
+    byline_el = _find_byline(page.h1 or _title_element(soup, record.title))
     byline_text = clean_ws(byline_el.get_text(" ")) if byline_el else ""
     if not record.published and byline_text:
         record.published = cleanup.parse_byline_date(byline_text)
@@ -181,9 +222,12 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
     if meta.page_type == "website" or (is_listing_url(url) and meta.page_type != "article"):
         return _not_article(record, "listing page (home or section), not an article")
 
-    scope = _content_scope(page.text_blocks)
+    blocks_seen = _story_blocks(page.text_blocks)
+    # Text a reader would see, apart from links: without it the page has no story, whatever its layout.
+    has_story_text = sum(chars - link_chars for _, chars, link_chars in blocks_seen) >= MIN_STORY_CHARS
+    scope = _content_scope(blocks_seen)
     if scope is None:
-        return _not_article(record, LAYOUT_NOT_RECOGNISED)
+        return _not_article(record, LAYOUT_NOT_RECOGNISED if has_story_text else "no article body found")
 
     known = Known(title=record.title or "")
     if byline_text:
@@ -199,7 +243,7 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
         record.body = []
         return _not_article(record, reason)
     if not body:
-        return _not_article(record, LAYOUT_NOT_RECOGNISED)
+        return _not_article(record, LAYOUT_NOT_RECOGNISED if has_story_text else "no article body found")
     return cleanup.finish(record, body, truncated=cleanup.looks_truncated(html), own_tags=("JEN",))
 
 
@@ -212,15 +256,26 @@ def _not_article(record: CleanRecord, reason: str) -> CleanRecord:
 # --- byline --------------------------------------------------------------------------------------------
 
 
-def _find_byline(h1: Tag | None) -> Tag | None:
+def _title_element(soup: BeautifulSoup, title: str | None) -> Tag | None:
+    """The element that prints the headline on a page without an <h1> ("<font size=5><b>Headline</b>")."""
+    key = norm(title or "")
+    if not key:
+        return None
+    for text in soup.strings:
+        if len(text) < 3 * len(key) and norm(text) == key and isinstance(text.parent, Tag):
+            return text.parent
+    return None
+
+
+def _find_byline(headline: Tag | None) -> Tag | None:
     """The short line just after the headline with the author and the date ("JEN | @x | 03 Mar 2022 …")."""
-    if h1 is None:
+    if headline is None:
         return None
     seen = 0
-    for el in h1.next_elements:
+    for el in headline.next_elements:
         if not isinstance(el, Tag):
             continue
-        if el.name in ("figure", "img") or seen > 40:
+        if el.name == "figure" or el.name in IMAGE_TAGS or seen > 40:
             break
         seen += 1
         text = clean_ws(el.get_text(" "))
@@ -245,25 +300,41 @@ def _byline_name(text: str) -> str | None:
 # --- the content area ----------------------------------------------------------------------------------
 
 
-def _content_scope(text_blocks: dict[int, tuple[Tag, int, int]]) -> Tag | None:
+# A container also counts part of what its children hold (a story split by an advert into two blocks of
+# paragraphs is still one story), but less than the element that holds the paragraphs itself.
+PARENT_SHARE = 0.6
+
+
+def _content_scope(text_blocks: list[tuple[Tag, int, int]]) -> Tag | None:
     """The element holding most of the article's running text (not link text).
 
-    Every block of text (a <p>, a <div> of text, a cell of <br>-separated runs) counts for the element that
-    holds it, so the story's container wins whichever of those markups carries the paragraphs.
+    Every block of text counts for the element that holds it: a <p> or a <div> of text for its parent, an
+    element of <br>-separated runs (a table cell, a <div>) for itself; so the story's container wins
+    whichever of those markups carries the paragraphs.
     """
-    scores: dict[int, int] = {}
+    scores: dict[int, float] = {}
     holders: dict[int, Tag] = {}
-    for el, chars, link_chars in text_blocks.values():
+    for el, chars, link_chars in text_blocks:
         if el.name not in TEXT_BLOCK_TAGS or chars < MIN_BLOCK_CHARS or link_chars > 0.5 * chars:
             continue
-        holder = el.parent if el.parent is not None and el.name != "body" else el
-        if _inside(holder, FURNITURE_TAGS):
+        holder = el if el.name in RUN_HOLDER_TAGS and _holds_runs(el) else el.parent
+        if holder is None:
             continue
-        scores[id(holder)] = scores.get(id(holder), 0) + chars
-        holders[id(holder)] = holder
+        share = float(chars)
+        for node in (holder, holder.parent):
+            if node is None:
+                break
+            scores[id(node)] = scores.get(id(node), 0.0) + share
+            holders[id(node)] = node
+            share *= PARENT_SHARE
     if not scores:
         return None
     return holders[max(scores, key=lambda k: scores[k])]
+
+
+def _holds_runs(el: Tag) -> bool:
+    """The element's own text is several runs separated by <br> (not one paragraph of its parent)."""
+    return el.name == "body" or any(isinstance(c, Tag) and c.name == "br" for c in el.children)
 
 
 def _inside(el: Tag, names: frozenset[str]) -> bool:
@@ -311,8 +382,9 @@ class _Walker:
         self.images = images
         self.removed = removed
         self.lists = 0
-        # The last image seen with no caption and no text after it yet: a caption element that follows
-        # it ("<img><br><span class=caption>Image: UNI</span>") is its caption.
+        # The last image seen with no caption and no paragraph after it yet: a caption element that follows
+        # it ("<img><br><span class=caption>Image: UNI</span>") is its caption, even after a short run of
+        # text printed with the image (its alt text, its file name).
         self.uncaptioned: int | None = None
 
     def blocks(self, scope: Tag) -> Iterator[Block]:
@@ -320,22 +392,25 @@ class _Walker:
 
     def _walk(self, el: Tag, in_list: int, depth: int) -> Iterator[Block]:
         buf: list[str] = []
+        plain: list[str] = []  # the buffered text that is not link text
         link_chars = 0
         article_links = 0
 
         def flush() -> Iterator[Block]:
-            nonlocal buf, link_chars, article_links
+            nonlocal buf, plain, link_chars, article_links
             text = clean_ws("".join(buf))
             if text:
-                self.uncaptioned = None
+                if len(text) >= MAX_CAPTION_GAP:
+                    self.uncaptioned = None  # a paragraph: what follows is no longer next to the image
                 yield Block(text=text, link_chars=link_chars, article_links=article_links,
                             in_list=bool(in_list), list_id=in_list)
-            buf, link_chars, article_links = [], 0, 0
+            buf, plain, link_chars, article_links = [], [], 0, 0
 
         for child in el.children:
             if isinstance(child, NavigableString):
                 if not isinstance(child, Comment | Doctype | ProcessingInstruction):
                     buf.append(str(child))
+                    plain.append(str(child))
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -346,32 +421,26 @@ class _Walker:
                 buf.append("\n")
                 yield from flush()
                 continue
-            classes = _classes(child)
-            if figures.is_figure(name, classes) and any(t.name == "img" for t in _tags(child)):
+            if self._is_figure(child):
                 yield from flush()
                 self._figure(child)
                 continue
-            if figures.is_caption(name, classes) and self.uncaptioned is not None and not clean_ws("".join(buf)):
+            if (self.uncaptioned is not None and figures.is_caption(name, _classes(child))
+                    and not clean_ws("".join(buf))):
                 self._caption_for_last_image(child)
                 continue
-            if name == "img":
+            if name in IMAGE_TAGS:
                 self._lone_image(child)
                 continue
-            if name in ("ul", "ol") and depth < MAX_WALK_DEPTH:
+            if depth < MAX_WALK_DEPTH and (name in ("ul", "ol") or self._holds_parts(child)):
                 yield from flush()
-                self.lists += 1
-                yield from self._walk(child, in_list=self.lists, depth=depth + 1)
-                continue
-            if name == "p" and _has_paragraph_breaks(child) and depth < MAX_WALK_DEPTH:
-                # One <p> holding a whole story in runs separated by <br><br>.
-                yield from flush()
-                yield from self._walk(child, in_list, depth + 1)
+                if name in ("ul", "ol"):
+                    self.lists += 1
+                yield from self._walk(child, self.lists if name in ("ul", "ol") else in_list, depth + 1)
                 continue
             if name in LEAF_TAGS or (depth >= MAX_WALK_DEPTH and name in _DEEP_AS_LEAF):
                 yield from flush()
-                for img in _tags(child):
-                    if img.name == "img":
-                        self._lone_image(img)
+                self._images_in(child)
                 text, lc, al = self._text_and_links(child)
                 if text:
                     self.uncaptioned = None
@@ -385,14 +454,45 @@ class _Walker:
                 yield from self._walk(child, in_list, depth + 1)
                 continue
             # Inline element (a, span, strong, em, ...): part of the running text.
-            for img in _tags(child):
-                if img.name == "img":
-                    self._lone_image(img)
+            self._images_in(child)
             text, lc, al = self._text_and_links(child)
+            if lc and lc >= len(text) and link_chars and not norm("".join(plain)):
+                # Headline links side by side ("Trending: <a>…</a> <a>…</a>"): one block each.
+                yield from flush()
             buf.append(text if name != "a" else f" {text} " if text else "")
+            if not lc or lc < len(text):
+                plain.append(text)
             link_chars += lc
             article_links += al
         yield from flush()
+
+    def _is_figure(self, el: Tag) -> bool:
+        """A figure: ``<figure>`` or a figure-like class holding an image; or a small box of an image and a
+        caption element ("<div><picture><img></picture><div class=media-caption>…</div></div>")."""
+        if el.name in IMAGE_TAGS or el.name in SKIP_TAGS:
+            return False
+        inner = list(_tags(el))
+        if not any(t.name in IMAGE_TAGS for t in inner):
+            return False
+        if figures.is_figure(el.name, _classes(el)):
+            return True
+        return (el.name in ("div", "span", "p", "section", "picture")
+                and any(figures.is_caption(t.name, _classes(t)) for t in inner)
+                and len(el.get_text(" ").strip()) <= figures.MAX_CAPTION_CHARS)
+
+    @staticmethod
+    def _holds_parts(el: Tag) -> bool:
+        """A paragraph element that holds more than one paragraph or a figure: walked, not read whole."""
+        if el.name not in LEAF_TAGS:
+            return False
+        if el.name == "p" and _has_paragraph_breaks(el):
+            return True  # one <p> holding a whole story in runs separated by <br><br>
+        return any(t.name == "figure" for t in _tags(el))
+
+    def _images_in(self, el: Tag) -> None:
+        for img in _tags(el):
+            if img.name in IMAGE_TAGS:
+                self._lone_image(img)
 
     def _text_and_links(self, el: Tag) -> tuple[str, int, int]:
         """Text of an element, how much of it is link text, and how many links point at other stories."""
@@ -410,7 +510,7 @@ class _Walker:
     def _figure(self, fig: Tag) -> None:
         """One figure: an image record with its caption once; every other text in it goes to the audit."""
         inner = list(_tags(fig))
-        img = next(t for t in inner if t.name == "img")
+        img = next(t for t in inner if t.name in IMAGE_TAGS)
         cap = next((t for t in inner if t.name == "figcaption"), None) or next(
             (t for t in inner if figures.is_caption(t.name, _classes(t))), None)
         facts = figures.Figure(src=str(img.get("src") or img.get("data-src") or ""),
@@ -419,7 +519,8 @@ class _Walker:
             facts.caption = clean_ws(cap.get_text(" "))
             facts.caption_parts = [clean_ws(t.get_text(" ")) for t in _tags(cap)]
         for child in inner:
-            if child.name in ("img", "figcaption") or child is cap or (cap is not None and _is_descendant(child, cap)):
+            if child.name in IMAGE_TAGS or child.name == "figcaption" or child is cap or (
+                    cap is not None and _is_descendant(child, cap)):
                 continue
             if child.name not in ("span", "a", "em", "strong", "b", "i") and any(
                     isinstance(c, Tag) for c in child.children):
