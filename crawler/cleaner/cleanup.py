@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
-from crawler.urls import NOT_LINK_PREFIXES
+from crawler.urls import LISTING_PATH, NEW_ARTICLE_PATH, NOT_LINK_PREFIXES, OLD_ARTICLE_PATH, PRINT_PATH
 
 # Pages above this many characters are trimmed before parsing, so memory stays bounded whatever arrives.
 MAX_INPUT_CHARS = 5_000_000
@@ -165,8 +165,9 @@ def norm(text: str) -> str:
 
 
 def clear_caches() -> None:
-    """Empty the `norm` cache (see `crawler.cleaner.clear_caches`)."""
+    """Empty the `norm` cache and the link verdicts (see `crawler.cleaner.clear_caches`)."""
     _norm_short.cache_clear()
+    is_story_link.cache_clear()
 
 
 # File names leaking as text: "-1646347542.jpg)", "ukraine-talks-1646347542.jpg", "/news_pic/2022/ab12.png".
@@ -538,13 +539,24 @@ def finish(record: CleanRecord, body: list[str], *, truncated: bool, own_tags: I
     return record
 
 
-def same_site(url: str, base: str) -> bool:
-    """True when `url` is on the same host as `base` (relative links are)."""
-    try:
-        host = urlsplit(url).hostname
-        return host is None or host == urlsplit(base).hostname
-    except ValueError:  # "http://[not-an-address]/": not a link anywhere
+# Other outlets' article paths: a dated or sectioned path ending in a long slug.
+_OTHER_ARTICLE_PATH = re.compile(r"/(?:\d{4}/\d{2}/|news/|story/|article/|sections?/|[a-z-]+/)[^?#]*[a-z0-9-]{16,}")
+
+
+def story_link(href: str, page_url: str) -> bool:
+    """A link to another story on the same site: not to this page, a section, a menu or a file."""
+    base = urlsplit(page_url)
+    target = urlsplit(urljoin(page_url, href))
+    if (target.hostname is not None and target.hostname != base.hostname) or target.path == base.path:
         return False
+    path = target.path
+    if OLD_ARTICLE_PATH.match(path) or NEW_ARTICLE_PATH.match(path) or PRINT_PATH.match(path):
+        return True
+    if LISTING_PATH.match(path):
+        return False
+    # Deep, with a long slug.
+    trimmed = path.rstrip("/")
+    return bool(_OTHER_ARTICLE_PATH.search(path)) or (trimmed.count("/") >= 2 and len(trimmed.rsplit("/", 1)[-1]) >= 20)
 
 
 class LinkRule:
@@ -568,3 +580,6 @@ class LinkRule:
 
     def cache_clear(self) -> None:
         self._cached.cache_clear()
+
+
+is_story_link = LinkRule(story_link)

@@ -10,6 +10,7 @@ turns it into one `ImageRecord`, caption once, with everything else the figure p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -26,13 +27,28 @@ _CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:wp-caption-text|caption|figcaption|
                             r"image-credit|cutline)(?:$|[\s_-])", re.I)
 
 
+IMAGE_TAGS = ("img", "amp-img")
 # A box of an image and a caption holds no more text than a long caption.
 MAX_CAPTION_CHARS = 400
+# How far above its image a figure's element may stand (<figure><a><picture><img>).
+MAX_FIGURE_DEPTH = 4
+_BOX_TAGS = frozenset({"div", "span", "p", "section", "picture"})
 
 
 def is_figure(tag: str, classes: str) -> bool:
     """An element that holds one image and its caption: ``<figure>`` or a figure-like class."""
     return tag == "figure" or (tag in ("div", "span", "p", "table", "section") and bool(_FIGURE_CLASS.search(classes)))
+
+
+def holds_one_figure(tag: str, classes: str, has_caption: Callable[[], bool], text_chars: Callable[[], int]) -> bool:
+    """An element around an image that is its figure: ``<figure>``, a figure-like class, or a small box of the
+    image and a caption element ("<div><picture><img></picture><div class=media-caption>…</div></div>").
+
+    `has_caption` and `text_chars` (the element's text length) are only asked when the answer depends on them.
+    """
+    if is_figure(tag, classes):
+        return True
+    return tag in _BOX_TAGS and text_chars() <= MAX_CAPTION_CHARS and has_caption()
 
 
 def is_caption(tag: str, classes: str) -> bool:

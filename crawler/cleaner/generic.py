@@ -11,7 +11,6 @@ removal is written to the audit trail.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from copy import copy
 from urllib.parse import urljoin, urlsplit
@@ -24,11 +23,10 @@ from trafilatura.settings import Extractor
 from crawler.cleaner import cleanup, figures, metadata
 from crawler.cleaner.cleanup import Block, Known, clean_ws, norm
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
-from crawler.urls import is_article_url, is_listing_url
+from crawler.urls import is_listing_url
 
 FURNITURE = frozenset({"nav", "header", "footer", "aside"})
 MENUS = frozenset({"nav", "header", "footer"})
-_ARTICLE_PATH = re.compile(r"/(?:\d{4}/\d{2}/|news/|story/|article/|sections?/|[a-z-]+/)[^?#]*[a-z0-9-]{16,}")
 
 
 def parse(html: str | bytes, url: str, source: str | None = None) -> CleanRecord:
@@ -165,41 +163,22 @@ def _in(el: etree._Element, names: frozenset[str]) -> bool:
     return any(anc.tag in names for anc in el.iterancestors())
 
 
-def _story_link(href: str, page_url: str) -> bool:
-    target = urljoin(page_url, href)
-    if not cleanup.same_site(target, page_url) or urlsplit(target).path == urlsplit(page_url).path:
-        return False
-    if is_article_url(target):
-        return True
-    return bool(_ARTICLE_PATH.search(urlsplit(target).path)) and not is_listing_url(target)
-
-
-_is_story_link = cleanup.LinkRule(_story_link)
-
-
-def clear_caches() -> None:
-    """Forget the link verdicts (see `crawler.cleaner.clear_caches`)."""
-    _is_story_link.cache_clear()
-
-
 def _text(el: etree._Element) -> str:
-    return clean_ws("".join(el.itertext()))
+    return clean_ws(el.text_content())
 
 
 def _images(tree: lxml.html.HtmlElement, url: str) -> tuple[list[ImageRecord], list[Removal]]:
     """Figures of the article (not thumbnails of other stories, not in page furniture)."""
     images: list[ImageRecord] = []
     removed: list[Removal] = []
-    for fig in tree.iter("figure", "div", "span", "p", "table", "section"):
-        if not figures.is_figure(fig.tag, fig.get("class") or "") or _in(fig, FURNITURE):
+    seen: set[etree._Element] = set()
+    for img in tree.iter(*figures.IMAGE_TAGS):
+        fig = _figure_of(img)
+        if fig is None or fig in seen or _in(fig, FURNITURE):
             continue
-        if fig.tag != "figure" and _in(fig, frozenset({"figure"})):
-            continue
-        img = next(fig.iter("img"), None)
-        if img is None:
-            continue
+        seen.add(fig)
         parent_a = next(img.iterancestors("a"), None)
-        if parent_a is not None and _is_story_link(parent_a.get("href", ""), url):
+        if parent_a is not None and cleanup.is_story_link(parent_a.get("href", ""), url):
             continue
         src = img.get("src") or img.get("data-src") or ""
         if not src or src.startswith("data:"):
@@ -209,6 +188,31 @@ def _images(tree: lxml.html.HtmlElement, url: str) -> tuple[list[ImageRecord], l
         if found is not None:
             images.append(found)
     return images, removed
+
+
+def _figure_of(img: etree._Element) -> etree._Element | None:
+    """The figure an image stands in: the nearest of its few closest ancestors that holds one figure."""
+    for depth, el in enumerate(img.iterancestors()):
+        if depth >= figures.MAX_FIGURE_DEPTH or el.tag in ("body", "article", "main"):
+            return None
+        if figures.holds_one_figure(el.tag, el.get("class") or "", lambda el=el: _has_caption(el),
+                                    lambda el=el: _text_chars(el, figures.MAX_CAPTION_CHARS)):
+            return el
+    return None
+
+
+def _text_chars(el: etree._Element, enough: int) -> int:
+    """The length of an element's text, counted no further than just past `enough` (it may hold a whole page)."""
+    total = 0
+    for piece in el.itertext():
+        total += len(piece.strip())
+        if total > enough:
+            break
+    return total
+
+
+def _has_caption(el: etree._Element) -> bool:
+    return any(isinstance(d.tag, str) and figures.is_caption(d.tag, d.get("class") or "") for d in el.iterdescendants())
 
 
 def _figure_facts(fig: etree._Element, img: etree._Element) -> figures.Figure:
@@ -224,7 +228,7 @@ def _figure_facts(fig: etree._Element, img: etree._Element) -> figures.Figure:
         facts.caption_parts = [_text(el) for el in cap.iterdescendants() if isinstance(el.tag, str)]
     inside_caption = set(cap.iter()) if cap is not None else set()
     for el in fig.iterdescendants():
-        if not isinstance(el.tag, str) or el.tag == "img" or el in inside_caption:
+        if not isinstance(el.tag, str) or el.tag in figures.IMAGE_TAGS or el in inside_caption:
             continue
         if len(el) and el.tag not in ("span", "a", "em", "strong", "b", "i"):
             continue
@@ -242,7 +246,7 @@ def _other_story_links(tree: lxml.html.HtmlElement, url: str) -> tuple[set[str],
         if not href:
             continue
         text = _text(a)
-        if len(text.split()) < 4 or not _is_story_link(href, url):
+        if len(text.split()) < 4 or not cleanup.is_story_link(href, url):
             continue
         key = norm(text)
         if key in titles:
@@ -278,7 +282,7 @@ def _block(el: etree._Element, url: str, in_list: int, heading: bool = False, se
     for ref in el.iter("ref"):
         ref_text = clean_ws("".join(ref.itertext()))
         link_chars += len(ref_text)
-        if ref_text and _is_story_link(ref.get("target", ""), url):
+        if ref_text and cleanup.is_story_link(ref.get("target", ""), url):
             article_links += 1
     return Block(text=text, link_chars=link_chars, article_links=article_links, in_list=bool(in_list),
                  list_id=in_list, heading=heading)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
@@ -24,7 +24,7 @@ from bs4.element import Comment, Doctype, ProcessingInstruction
 from crawler.cleaner import cleanup, figures, metadata
 from crawler.cleaner.cleanup import Block, Known, clean_ws, norm
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
-from crawler.urls import is_article_url, is_listing_url, is_print_url
+from crawler.urls import is_listing_url, is_print_url
 
 SOURCE = "justearthnews"
 SITE_NAME = "Just Earth News"
@@ -49,7 +49,7 @@ INLINE_TAGS = frozenset({"a", "span", "em", "strong", "b", "i", "u", "s", "small
 FURNITURE_TAGS = frozenset({"nav", "header", "footer"})
 # Elements that may hold a story as runs of text separated by <br> rather than be one paragraph of it.
 RUN_HOLDER_TAGS = frozenset({"div", "td", "th", "section", "article", "main", "center", "body"})
-IMAGE_TAGS = frozenset({"img", "amp-img"})
+IMAGE_TAGS = frozenset(figures.IMAGE_TAGS)
 MIN_STORY_CHARS = 200  # less visible text than a short news brief: not a layout problem, no story at all
 MIN_BLOCK_CHARS = 25  # shorter runs of text (labels, credits, buttons) do not decide where the story is
 MAX_CAPTION_GAP = 120  # a run of text this long between an image and a caption element is a paragraph
@@ -63,7 +63,12 @@ _SCRIPT_STYLE = re.compile(r"<(script|style|noscript|svg|template)\b.*?</\1\s*>"
 
 def is_markup(html: str) -> bool:
     """Cheap check for JEN pages served from another host (the replica on 127.0.0.1)."""
-    return bool(_MARKUP.search(html[:20000]))
+    head = html[:20000]
+    lowered = head.lower()
+    # Every pattern names the site; most pages do not, and a substring test is far cheaper than the regex.
+    if "just earth news" not in lowered and "justearthnews" not in lowered:
+        return False
+    return bool(_MARKUP.search(head))
 
 
 def parse(html: str | bytes, url: str) -> CleanRecord:
@@ -346,28 +351,6 @@ def _inside(el: Tag, names: frozenset[str]) -> bool:
     return False
 
 
-def _article_link(href: str, page_url: str) -> bool:
-    """A link to another story on the same site (not to this page, a section or a file)."""
-    target = urljoin(page_url, href)
-    if not cleanup.same_site(target, page_url):
-        return False
-    if urlsplit(target).path == urlsplit(page_url).path:
-        return False
-    if is_article_url(target) or is_print_url(target):
-        return True
-    path = urlsplit(target).path.rstrip("/")
-    # Other sites' article paths: deep, with a long slug.
-    return path.count("/") >= 2 and len(path.rsplit("/", 1)[-1]) >= 20 and not is_listing_url(target)
-
-
-_article_href = cleanup.LinkRule(_article_link)
-
-
-def clear_caches() -> None:
-    """Forget the link verdicts (see `crawler.cleaner.clear_caches`)."""
-    _article_href.cache_clear()
-
-
 # Containers nested deeper than this below the content area are read as one block of text: each level
 # is a generator frame, and hostile pages nest 10,000 deep (Python stops at 1,000).
 MAX_WALK_DEPTH = 100
@@ -466,19 +449,17 @@ class _Walker:
             article_links += al
         yield from flush()
 
-    def _is_figure(self, el: Tag) -> bool:
-        """A figure: ``<figure>`` or a figure-like class holding an image; or a small box of an image and a
-        caption element ("<div><picture><img></picture><div class=media-caption>…</div></div>")."""
+    @staticmethod
+    def _is_figure(el: Tag) -> bool:
+        """An element holding an image that is one figure (see `figures.holds_one_figure`)."""
         if el.name in IMAGE_TAGS or el.name in SKIP_TAGS:
             return False
         inner = list(_tags(el))
         if not any(t.name in IMAGE_TAGS for t in inner):
             return False
-        if figures.is_figure(el.name, _classes(el)):
-            return True
-        return (el.name in ("div", "span", "p", "section", "picture")
-                and any(figures.is_caption(t.name, _classes(t)) for t in inner)
-                and len(el.get_text(" ").strip()) <= figures.MAX_CAPTION_CHARS)
+        return figures.holds_one_figure(el.name, _classes(el),
+                                        lambda: any(figures.is_caption(t.name, _classes(t)) for t in inner),
+                                        lambda: len(el.get_text(" ").strip()))
 
     @staticmethod
     def _holds_parts(el: Tag) -> bool:
@@ -503,7 +484,7 @@ class _Walker:
         for a in anchors:
             a_text = clean_ws(a.get_text(" "))
             link_chars += len(a_text)
-            if a_text and _article_href(str(a.get("href") or ""), self.url):
+            if a_text and cleanup.is_story_link(str(a.get("href") or ""), self.url):
                 article_links += 1
         return text, link_chars, article_links
 
@@ -537,7 +518,7 @@ class _Walker:
         if not src or src.startswith("data:"):
             return
         link = img.find_parent("a")
-        if link is not None and _article_href(str(link.get("href") or ""), self.url):
+        if link is not None and cleanup.is_story_link(str(link.get("href") or ""), self.url):
             return  # a thumbnail of another story
         self.images.append(figures.image_record(src, self.url, str(img.get("alt") or ""), ""))
         self.uncaptioned = len(self.images) - 1
@@ -576,7 +557,7 @@ def _sidebar_titles(anchors: list[Tag], scope: Tag, url: str, record: CleanRecor
     titles: set[str] = set()
     for a in anchors:
         text = clean_ws(a.get_text(" "))
-        if len(text.split()) < 4 or not _article_href(str(a["href"]), url):
+        if len(text.split()) < 4 or not cleanup.is_story_link(str(a["href"]), url):
             continue
         if a.parent is not None and cleanup.TICKER.match(clean_ws(a.parent.get_text(" "))):
             continue  # the print page's "Top pick:" line is audited as a ticker
