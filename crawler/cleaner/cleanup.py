@@ -3,7 +3,8 @@
 Every decision about furniture (captions, alt texts, file names, sidebar headlines) is made by comparing
 normalised TEXT, not by looking for one class name, so a template change does not bring the junk back.
 Parsers collect candidate blocks and the facts they know (images, headline, sidebar links) and hand them
-to `filter_blocks`, which keeps the article's paragraphs and writes every removal to the audit trail.
+to `judge_blocks` (a verdict per block) and `apply_verdicts`, which keeps the article's paragraphs and
+writes every removal to the audit trail.
 """
 
 from __future__ import annotations
@@ -183,13 +184,15 @@ CAPTION_PREFIX = re.compile(
 PLACEHOLDER = re.compile(r"\{\{?\s*[a-z_]+\d*\s*\}?\}", re.I)
 # A ticker line above the headline on print pages.
 TICKER = re.compile(r"^(?:top pick|breaking|breaking news|trending|latest|just in|flash)\s*[:|–—-]", re.I)
-# Labels that introduce a list of other stories.
-RELATED_LABEL = re.compile(
-    r"^(?:also read|read also|read more|more from|related(?: stories| news| articles| posts)?|you may also like|"
-    r"recommended|latest(?: news| stories)?|top stories|trending(?: now)?|more stories|popular|"
-    r"most read|don'?t miss|see also|also see|suggested|share this|share on)\b\W*",
-    re.I,
+# Labels that introduce a list of other stories ("Also read:", "Related stories", "Trending now").
+_RELATED_LABELS = (
+    "also read", "read also", "read more", "more from", "related stories", "related news", "related articles",
+    "related posts", "related", "you may also like", "recommended", "latest news", "latest stories", "latest",
+    "top stories", "trending now", "trending", "more stories", "popular", "most read", "don't miss", "dont miss",
+    "see also", "also see", "suggested", "share this", "share on",
 )
+RELATED_LABEL = re.compile(
+    "^(?:" + "|".join(re.escape(label) for label in sorted(_RELATED_LABELS, key=len, reverse=True)) + r")\b\W*", re.I)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 # A line that is only a date (and time): "March 2, 2022", "Posted on 03 Mar 2022, 04:05 pm", "2022-03-02".
@@ -460,11 +463,6 @@ def apply_verdicts(blocks: Sequence[Block], verdicts: Sequence[str | None], reco
         elif kind != "empty":
             record.removed.append(Removal(kind=kind, text=_audit_text(text, b, kind)))
     return kept
-
-
-def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) -> list[str]:
-    """Keep the article's paragraphs; record why every other block went. Order is preserved."""
-    return apply_verdicts(blocks, judge_blocks(blocks, known), record)
 
 
 # A listing shows other stories' teasers: a headline link, then the story's first lines.
