@@ -71,6 +71,7 @@ def _tree(html: str) -> lxml.html.HtmlElement | None:
 
 def _parse(html: str, tree: lxml.html.HtmlElement, url: str, record: CleanRecord) -> CleanRecord:
     meta = metadata.read(html, tree, url)
+    record.problems.extend(meta.problems)
     if meta.canonical:
         record.canonical_url = urljoin(url, meta.canonical)
     body_el = tree.find("body")

@@ -24,7 +24,7 @@ from bs4.element import Comment, Doctype, ProcessingInstruction
 from crawler.cleaner import cleanup, figures, metadata
 from crawler.cleaner.cleanup import Block, Known, clean_ws, norm
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
-from crawler.urls import is_listing_url, is_print_url
+from crawler.urls import is_article_url, is_listing_url, is_print_url
 
 SOURCE = "justearthnews"
 SITE_NAME = "Just Earth News"
@@ -50,6 +50,7 @@ FURNITURE_TAGS = frozenset({"nav", "header", "footer"})
 # Elements that may hold a story as runs of text separated by <br> rather than be one paragraph of it.
 RUN_HOLDER_TAGS = frozenset({"div", "td", "th", "section", "article", "main", "center", "body"})
 IMAGE_TAGS = frozenset(figures.IMAGE_TAGS)
+MIN_BODY_SHARE = 0.35  # the rules' body holds less of the page's running text: they read the wrong part
 MIN_STORY_CHARS = 200  # less visible text than a short news brief: not a layout problem, no story at all
 MIN_BLOCK_CHARS = 25  # shorter runs of text (labels, credits, buttons) do not decide where the story is
 MAX_CAPTION_GAP = 120  # a run of text this long between an image and a caption element is a paragraph
@@ -224,12 +225,17 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
             record.problems.append(f"no publication time: the page shows the date only ({byline_text})")
     record.byline = _byline_name(byline_text) or meta.author or None
 
-    if meta.page_type == "website" or (is_listing_url(url) and meta.page_type != "article"):
+    # By address (the site's listing paths), or by its og:type on a page at no article address: a redesign
+    # that tags its articles "website" must not lose them, the content then decides (`listing_reason`).
+    at_article_address = is_article_url(url) or is_print_url(url)
+    if (is_listing_url(url) and meta.page_type != "article") or (meta.page_type == "website"
+                                                                 and not at_article_address):
         return _not_article(record, "listing page (home or section), not an article")
 
     blocks_seen = _story_blocks(page.text_blocks)
     # Text a reader would see, apart from links: without it the page has no story, whatever its layout.
-    has_story_text = sum(chars - link_chars for _, chars, link_chars in blocks_seen) >= MIN_STORY_CHARS
+    visible = sum(chars - link_chars for _, chars, link_chars in blocks_seen)
+    has_story_text = visible >= MIN_STORY_CHARS
     scope = _content_scope(blocks_seen)
     if scope is None:
         return _not_article(record, LAYOUT_NOT_RECOGNISED if has_story_text else "no article body found")
@@ -249,6 +255,8 @@ def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
         return _not_article(record, reason)
     if not body:
         return _not_article(record, LAYOUT_NOT_RECOGNISED if has_story_text else "no article body found")
+    if sum(map(len, body)) < MIN_BODY_SHARE * visible:
+        return _not_article(record, LAYOUT_NOT_RECOGNISED)
     return cleanup.finish(record, body, truncated=cleanup.looks_truncated(html), own_tags=("JEN",))
 
 
@@ -306,8 +314,10 @@ def _byline_name(text: str) -> str | None:
 
 
 # A container also counts part of what its children hold (a story split by an advert into two blocks of
-# paragraphs is still one story), but less than the element that holds the paragraphs itself.
+# paragraphs is still one story, a table of one paragraph per row is one story), but less than the element
+# that holds the paragraphs itself; two levels up at most.
 PARENT_SHARE = 0.6
+SHARED_LEVELS = 3
 
 
 def _content_scope(text_blocks: list[tuple[Tag, int, int]]) -> Tag | None:
@@ -326,12 +336,14 @@ def _content_scope(text_blocks: list[tuple[Tag, int, int]]) -> Tag | None:
         if holder is None:
             continue
         share = float(chars)
-        for node in (holder, holder.parent):
+        node: Tag | None = holder
+        for _ in range(SHARED_LEVELS):
             if node is None:
                 break
             scores[id(node)] = scores.get(id(node), 0.0) + share
             holders[id(node)] = node
             share *= PARENT_SHARE
+            node = node.parent
     if not scores:
         return None
     return holders[max(scores, key=lambda k: scores[k])]

@@ -11,6 +11,7 @@ generic path would then be slower than trafilatura, and the tags give the author
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from typing import Any
 from htmldate import find_date
 
 from crawler.cleaner.cleanup import clean_ws, norm
+
+LOG = logging.getLogger("jen.cleaner")
 
 # Where the head ends. An <h1> ends it too: pages with no <body> and no </head> (fragments, or an article
 # inside <head>) would otherwise be read as 50,000 characters of head.
@@ -53,6 +56,7 @@ class PageMeta:
     date_only: str = ""  # a date the page shows without a time (or without a zone), when that is all
     ld_types: set[str] = field(default_factory=set)  # JSON-LD @type values, lower-case
     body_start: int = 0  # offset in the HTML where the head ends
+    problems: list[str] = field(default_factory=list)  # what went wrong while reading (for the record)
 
     @property
     def page_type(self) -> str:
@@ -101,7 +105,12 @@ def read(html: str, tree: Any = None, url: str = "", default_tz: timezone | None
         if meta.published:
             break
     if tree is not None and meta.published is None:
-        found = find_date(tree, url=url or None, **_DATE_PARAMS)
+        try:
+            found = find_date(tree, url=url or None, **_DATE_PARAMS)
+        except Exception as exc:  # a bug in a date heuristic must not cost the page its body
+            LOG.exception("htmldate failed on %s", url)
+            meta.problems.append(f"parser error: htmldate: {type(exc).__name__}: {exc}")
+            found = None
         meta.published, date_only = _from_value(found, default_tz)
         meta.date_only = meta.date_only or date_only
     if meta.published:
