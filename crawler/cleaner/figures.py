@@ -30,8 +30,10 @@ _CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:wp-caption-text|caption|figcaption|
 IMAGE_TAGS = ("img", "amp-img")
 # A box of an image and a caption holds no more text than a long caption.
 MAX_CAPTION_CHARS = 400
-# How far above its image a figure's element may stand (<figure><a><picture><img>).
+# How far above its image a figure's element may stand (<figure><a><picture><img>), and how many elements
+# a box of an image and its caption holds at most.
 MAX_FIGURE_DEPTH = 4
+MAX_FIGURE_ELEMENTS = 40
 _BOX_TAGS = frozenset({"div", "span", "p", "section", "picture"})
 
 

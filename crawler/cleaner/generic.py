@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from copy import copy
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -219,7 +220,9 @@ def _text_chars(el: etree._Element, enough: int) -> int:
 
 
 def _has_caption(el: etree._Element) -> bool:
-    return any(isinstance(d.tag, str) and figures.is_caption(d.tag, d.get("class") or "") for d in el.iterdescendants())
+    inner = list(islice(el.iterdescendants(), figures.MAX_FIGURE_ELEMENTS + 1))
+    return len(inner) <= figures.MAX_FIGURE_ELEMENTS and any(
+        isinstance(d.tag, str) and figures.is_caption(d.tag, d.get("class") or "") for d in inner)
 
 
 def _figure_facts(fig: etree._Element, img: etree._Element) -> figures.Figure:

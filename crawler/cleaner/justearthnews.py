@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -463,15 +464,22 @@ class _Walker:
 
     @staticmethod
     def _is_figure(el: Tag) -> bool:
-        """An element holding an image that is one figure (see `figures.holds_one_figure`)."""
+        """An element holding an image that is one figure (see `figures.holds_one_figure`).
+
+        Asked of every element the walk meets, so no element but a figure or a small box has its whole
+        subtree looked at.
+        """
         if el.name in IMAGE_TAGS or el.name in SKIP_TAGS:
             return False
-        inner = list(_tags(el))
-        if not any(t.name in IMAGE_TAGS for t in inner):
+        classes = _classes(el)
+        if figures.is_figure(el.name, classes):
+            return any(t.name in IMAGE_TAGS for t in _tags(el))
+        inner = list(islice(_tags(el), figures.MAX_FIGURE_ELEMENTS + 1))
+        if len(inner) > figures.MAX_FIGURE_ELEMENTS or not any(t.name in IMAGE_TAGS for t in inner):
             return False
-        return figures.holds_one_figure(el.name, _classes(el),
+        return figures.holds_one_figure(el.name, classes,
                                         lambda: any(figures.is_caption(t.name, _classes(t)) for t in inner),
-                                        lambda: len(el.get_text(" ").strip()))
+                                        lambda: _text_chars(el, figures.MAX_CAPTION_CHARS))
 
     @staticmethod
     def _holds_parts(el: Tag) -> bool:
@@ -546,6 +554,16 @@ class _Walker:
         if captioned is not None:
             self.images[self.uncaptioned] = captioned
         self.uncaptioned = None
+
+
+def _text_chars(el: Tag, enough: int) -> int:
+    """The length of an element's text, counted no further than just past `enough`."""
+    total = 0
+    for piece in el.strings:
+        total += len(piece.strip())
+        if total > enough:
+            break
+    return total
 
 
 def _has_paragraph_breaks(p: Tag) -> bool:
