@@ -269,7 +269,10 @@ def _other_story_links(tree: lxml.html.HtmlElement, url: str) -> tuple[set[str],
 
 
 def _blocks(body: etree._Element, url: str) -> Iterator[Block]:
-    """trafilatura's XML body as blocks: <p>, <head>, <quote>, list <item>s (judged per list), table rows."""
+    """trafilatura's XML body as blocks: <p>, <head>, <quote>, list <item>s (judged per list), table rows,
+    and the text it leaves loose between them (an element's tail: a paragraph that had no <p> of its own)."""
+    if body.text and body.text.strip():
+        yield Block(text=clean_ws(body.text))
     list_id = 0
     for el in body:
         if el.tag == "list":
@@ -279,10 +282,10 @@ def _blocks(body: etree._Element, url: str) -> Iterator[Block]:
         elif el.tag == "table":
             for row in el.iter("row"):
                 yield _block(row, url, in_list=0, sep=" ")
-        elif el.tag in ("graphic", "lb"):
-            continue
-        else:
+        elif el.tag not in ("graphic", "lb"):
             yield _block(el, url, in_list=0, heading=el.tag == "head")
+        if el.tail and el.tail.strip():
+            yield Block(text=clean_ws(el.tail))
 
 
 def _block(el: etree._Element, url: str, in_list: int, heading: bool = False, sep: str = "") -> Block:
