@@ -1,11 +1,12 @@
 """Pages per second and quality: our cleaner vs trafilatura's plain ``extract()``, side by side.
 
-    .venv/bin/python -m bench.clean [--rounds 5] [--real-rounds 2] [--extra 0] [--profile]
+    .venv/bin/python -m bench.clean [--rounds 5] [--real-rounds 3] [--extra 0] [--profile] [--predictions DIR]
 
 1. Real news pages (the shared extraction dev set, read in place: ``$JEN_REAL_DATA``, else
    ``../shared/real``, else ``/work/shared/real``): every page through ``crawler.cleaner.parse`` (the
    generic path) and through ``trafilatura.extract`` with default settings (the set's baseline), raw bytes
-   as saved; pages/s of each, and the set's own scores (its score.py: full-text F1/P/R, snippet PASS).
+   as saved; pages/s of each, and the set's own scores (its score.py: full-text F1/P/R overall and per
+   source set, snippet PASS). ``--predictions DIR`` writes both texts in the set's format, for its score.py.
 2. The replica's article pages: the JEN parser on Just Earth News pages, the generic path on the other
    outlets, each beside trafilatura on the same pages.
 
@@ -117,15 +118,24 @@ def theirs(outlet: str, url: str, html: bytes) -> object:
     return trafilatura.extract(html, url=url)
 
 
-def _scores(texts: dict[str, str], gold: dict, snippets: dict, scorer: ModuleType) -> str:
-    counts = [scorer.doc_counts(g["articleBody"], texts.get(k, "")) for k, g in sorted(gold.items())]
-    f1, p, r = scorer.aggregate(counts)
+def _scores(texts: dict[str, str], gold: dict, snippets: dict, scorer: ModuleType) -> list[str]:
+    """The set's own figures for one extractor: full text overall and per source set, then snippets."""
+    lines = []
+    for name in ("all", *sorted({g["set"] for g in gold.values()})):
+        counts = [scorer.doc_counts(g["articleBody"], texts.get(k, "")) for k, g in sorted(gold.items())
+                  if name in ("all", g["set"])]
+        f1, p, r = scorer.aggregate(counts)
+        lines.append(f"full text {name + f' ({len(counts)})':<18} F1 {f1:.3f} P {p:.3f} R {r:.3f}")
     found = [scorer.snippet_counts(item, texts.get(k, "")) for k, item in sorted(snippets.items())]
     passed = sum(got == wanted and leaked == 0 for got, wanted, leaked, _ in found) / max(1, len(found))
-    return f"F1 {f1:.3f} P {p:.3f} R {r:.3f}  PASS {passed:.3f}"
+    with_share = sum(f[0] for f in found) / max(1, sum(f[1] for f in found))
+    without_share = 1 - sum(f[2] for f in found) / max(1, sum(f[3] for f in found))
+    lines.append(f"snippets  {f'({len(found)})':<18} PASS {passed:.3f} WITH {with_share:.3f} "
+                 f"WITHOUT {without_share:.3f}")
+    return lines
 
 
-def bench_real(rounds: int) -> None:
+def bench_real(rounds: int, predictions: Path | None) -> None:
     folder = real_set()
     if folder is None:
         print("real pages: no extraction set found (set JEN_REAL_DATA to the real/ directory); skipped\n")
@@ -133,14 +143,22 @@ def bench_real(rounds: int) -> None:
     pages, gold, snippets, scorer = load_real(folder)
     kb = sum(len(h) for _, _, h in pages) / len(pages) / 1024
     print(f"real news pages: {len(pages)} from {folder} ({kb:.0f} KB average), {rounds} round(s), best counts")
-    mine = {k: parse(h, u).text for k, u, h in pages}
-    base = {k: trafilatura.extract(h) or "" for k, _, h in pages}  # the set's baseline (it passes no URL)
+    texts = {"jen clean": {k: parse(h, u).text for k, u, h in pages},
+             "trafilatura": {k: trafilatura.extract(h) or "" for k, _, h in pages}}  # the set's baseline call
+    if predictions is not None:
+        predictions.mkdir(parents=True, exist_ok=True)
+        for name, by_id in texts.items():
+            out = predictions / f"{name.replace(' ', '-')}.json"
+            out.write_text(json.dumps({k: {"articleBody": t} for k, t in by_id.items()}, ensure_ascii=False),
+                           encoding="utf-8")
+            print(f"  predictions of {name}: {out} (score with {folder / 'score.py'})")
     gc.collect()
-    a, b = race(pages, rounds, ours_any_source)
-    print(f"  {'':<12}{'pages/s':>9}   quality ({len(gold)} full-text pages; {len(snippets)} snippet pages)")
-    print(f"  {'jen clean':<12}{a:>9.1f}   {_scores(mine, gold, snippets, scorer)}")
-    print(f"  {'trafilatura':<12}{b:>9.1f}   {_scores(base, gold, snippets, scorer)}")
-    print(f"  speed ratio {a / b:.2f}x\n")
+    rates = dict(zip(texts, race(pages, rounds, ours_any_source), strict=True))
+    for name, by_id in texts.items():
+        print(f"  {name:<12} {rates[name]:6.1f} pages/s")
+        for line in _scores(by_id, gold, snippets, scorer):
+            print(f"      {line}")
+    print(f"  speed ratio {rates['jen clean'] / rates['trafilatura']:.2f}x\n")
 
 
 def limits(pages: list[Page], rounds: int) -> None:
@@ -176,9 +194,11 @@ def limits(pages: list[Page], rounds: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5, help="passes over the replica pages")
-    ap.add_argument("--real-rounds", type=int, default=2, help="passes over the real pages (0: skip them)")
+    ap.add_argument("--real-rounds", type=int, default=3, help="passes over the real pages (0: skip them)")
     ap.add_argument("--extra", type=int, default=0, help="filler JEN articles added to the replica")
     ap.add_argument("--profile", action="store_true", help="profile our cleaner over one round")
+    ap.add_argument("--predictions", type=Path, metavar="DIR",
+                    help="also write both extractors' real-page texts there, in the set's PRED.json format")
     args = ap.parse_args(argv)
 
     # Warm up both (imports, regex compilation, trafilatura's lazy setup) outside the timing.
@@ -187,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         ours(o, u, h)
         theirs(o, u, h)
     if args.real_rounds:
-        bench_real(args.real_rounds)
+        bench_real(args.real_rounds, args.predictions)
     kb = sum(len(h) for _, _, h in pages) / len(pages) / 1024
     outlets = sorted({o for o, _, _ in pages})
     print(f"replica article pages: {len(pages)} ({kb:.0f} KB average), {args.rounds} rounds, best round counts")

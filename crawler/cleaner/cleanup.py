@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
 from crawler.urls import LISTING_PATH, NEW_ARTICLE_PATH, NOT_LINK_PREFIXES, OLD_ARTICLE_PATH, PRINT_PATH
@@ -169,6 +169,7 @@ def clear_caches() -> None:
     """Empty the `norm` cache and the link verdicts (see `crawler.cleaner.clear_caches`)."""
     _norm_short.cache_clear()
     is_story_link.cache_clear()
+    _split.cache_clear()
 
 
 # File names leaking as text: "-1646347542.jpg)", "ukraine-talks-1646347542.jpg", "/news_pic/2022/ab12.png".
@@ -541,13 +542,35 @@ def finish(record: CleanRecord, body: list[str], *, truncated: bool, own_tags: I
 _OTHER_ARTICLE_PATH = re.compile(r"/(?:\d{4}/\d{2}/|news/|story/|article/|sections?/|[a-z-]+/)[^?#]*[a-z0-9-]{16,}")
 
 
+_split = lru_cache(maxsize=64)(urlsplit)  # the page's own address, split once for all its links
+
+
+def _path_on_site(href: str, page_url: str, base: SplitResult) -> str | None:
+    """The path an href leads to on the page's own site, or None for another site.
+
+    Absolute and root-relative links (nearly all of them) are read with string operations: a page has
+    hundreds of links, and joining and splitting each as a URL costs more than the rest of the test.
+    """
+    if href.startswith("//"):
+        href = f"{base.scheme}:{href}"
+    if href[:8].lower().startswith(("http://", "https://")):
+        host, _, rest = href.split("://", 1)[1].partition("/")
+        host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+        if host != base.hostname:
+            return None
+        return "/" + rest.split("#", 1)[0].split("?", 1)[0]
+    if href.startswith("/"):
+        return href.split("#", 1)[0].split("?", 1)[0]
+    target = urlsplit(urljoin(page_url, href))
+    return target.path if target.hostname in (None, base.hostname) else None
+
+
 def story_link(href: str, page_url: str) -> bool:
     """A link to another story on the same site: not to this page, a section, a menu or a file."""
-    base = urlsplit(page_url)
-    target = urlsplit(urljoin(page_url, href))
-    if (target.hostname is not None and target.hostname != base.hostname) or target.path == base.path:
+    base = _split(page_url)
+    path = _path_on_site(href, page_url, base)
+    if path is None or path == base.path:
         return False
-    path = target.path
     if OLD_ARTICLE_PATH.match(path) or NEW_ARTICLE_PATH.match(path) or PRINT_PATH.match(path):
         return True
     if LISTING_PATH.match(path):
