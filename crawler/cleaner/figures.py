@@ -26,7 +26,6 @@ _CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:wp-caption-text|caption|figcaption|
                             r"photo-text|img-caption|image-caption|photo-caption|credit|credits|photo-credit|"
                             r"image-credit|cutline)(?:$|[\s_-])", re.I)
 
-
 IMAGE_TAGS = ("img", "amp-img")
 # A box of an image and a caption holds no more text than a long caption.
 MAX_CAPTION_CHARS = 400

@@ -69,7 +69,6 @@ class PageMeta:
         return (self.page_type == "article" or bool(self.ld_types & ARTICLE_TYPES)
                 or "article:published_time" in self.tags)
 
-
     def headline(self, h1: str = "", site_names: tuple[str, ...] = ()) -> str:
         """The story's headline: the page's <h1> when its title tags agree, else the title tags' headline.
 
@@ -93,7 +92,7 @@ def _same_headline(h1: str, claimed: str) -> bool:
 
 
 def read(html: str, tree: Any = None, url: str = "", default_tz: timezone | None = None) -> PageMeta:
-    """The page's metadata. `tree` (the page as an lxml tree) adds trafilatura's readers for what is missing.
+    """The page's metadata. Given `tree` (the page as an lxml tree), htmldate reads the date the tags do not give.
 
     `default_tz` is the zone of times printed without one (a publisher's own local time); without it such a
     time only counts as a date.
