@@ -60,6 +60,12 @@ class CleanPipeline:
         if not isinstance(item, RawArticle):
             return item
         record = clean_page(item.html, item.url, source=item.source)
+        # An operator watches these: a site that changed its markup shows as parser fallbacks, a cleaner bug as
+        # parser errors (the parser logs each with its page's address).
+        if record.fallback_from:
+            self._count(f"jen/cleaner/fallback/{record.fallback_from}")
+        if any(problem.startswith("parser error") for problem in record.problems):
+            self._count("jen/cleaner/parser_error")
         if record.status == "not_article":
             self._count("jen/failures/not_article")
             return FetchFailure(url=item.url, reason="not_article", detail="; ".join(record.problems) or "no article",

@@ -56,6 +56,9 @@ def summarize_stats(source: str, values: dict[str, Any]) -> dict[str, Any]:
         "articles": values.get("item_scraped_count", 0) - sum(failures.values()),
         "failures": dict(sorted(failures.items())),
         "skipped_already_stored": values.get("jen/already_stored", 0),
+        # Pages the source's own parser did not recognise (cleaned by the generic path instead), and parser bugs.
+        "parser_fallbacks": sum(v for k, v in values.items() if k.startswith("jen/cleaner/fallback/")),
+        "parser_errors": values.get("jen/cleaner/parser_error", 0),
         "finish_reason": values.get("finish_reason", "?"),
     }
 

@@ -79,6 +79,12 @@ class Inspector:
                 "crawl_running": bool(client.exists(keys.run_marker(name))),
                 "records": stored.get(name, 0),
             }
+        for name, run in self._last_runs().items():
+            if name in sources:
+                summary = run.get("summary") if isinstance(run.get("summary"), dict) else {}
+                sources[name]["last_run"] = {"id": run.get("id"), "status": run.get("status"),
+                                             "parser_fallbacks": summary.get("parser_fallbacks", 0),
+                                             "parser_errors": summary.get("parser_errors", 0)}
         schedule = {_decode(name): _decode(raw) for name, raw in client.hgetall(keys.schedule).items()}
         heartbeat = _decode(client.get(keys.service_heartbeat))
         retention = self.config.retention
@@ -96,6 +102,16 @@ class Inspector:
             "schedule": schedule,
             "service": heartbeat if heartbeat else None,
         }
+
+    def _last_runs(self) -> dict[str, dict[str, Any]]:
+        """Each source's most recent run record that has finished."""
+        last: dict[str, dict[str, Any]] = {}
+        for raw in self.client.hvals(self.keys.runs):
+            run = _decode(raw)
+            if isinstance(run, dict) and run.get("finished_at") and run.get("source") and \
+                    run["finished_at"] >= last.get(run["source"], {}).get("finished_at", ""):
+                last[run["source"]] = run
+        return last
 
     def dedupe_index_size(self) -> dict[str, Any]:
         from dedupe import DedupeParams, ParamsMismatch, RedisIndex
@@ -174,10 +190,13 @@ def _brief(entry: Any) -> str:
 def print_overview(data: dict[str, Any]) -> None:
     service = data["service"]
     print(f"service: {'running, pid ' + str(service.get('pid')) if service else 'not running'}")
-    print(f"{'source':<16}{'pending':>9}{'in flight':>11}{'start urls':>12}{'dupefilter':>12}{'records':>9}  crawl")
+    print(f"{'source':<16}{'pending':>9}{'in flight':>11}{'start urls':>12}{'dupefilter':>12}{'records':>9}"
+          f"{'fell back':>11}  crawl")
     for name, s in data["sources"].items():
+        # Pages of the last run that the source's own parser did not recognise: the site may have changed.
+        fell_back = s.get("last_run", {}).get("parser_fallbacks", "-")
         print(f"{name:<16}{s['pending_requests']:>9}{s['in_flight']:>11}{s['start_urls']:>12}{s['dupefilter']:>12}"
-              f"{s['records']:>9}  {'running' if s['crawl_running'] else '-'}")
+              f"{s['records']:>9}{fell_back:>11}  {'running' if s['crawl_running'] else '-'}")
     print(f"records stored: {data['records']}   flagged copies: {data['flagged_copies']}   "
           f"dead letters: {data['dead_letters']} (cap {data['dead_letters_cap']})   "
           f"events: {data['events']} (cap {data['events_cap']})   pending triggers: {data['pending_triggers']}   "
