@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor, threads
+from twisted.internet import threads
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
@@ -38,7 +38,7 @@ class BatchWorker(Generic[In, Out]):
         self.pool = ThreadPool(minthreads=1, maxthreads=1, name=name)
         self.pool.start()
         # Stopped with the reactor at the latest (a crawl that ends without closing its spiders).
-        self._at_shutdown = reactor.addSystemEventTrigger(  # type: ignore[attr-defined]
+        self._at_shutdown = running_reactor().addSystemEventTrigger(  # type: ignore[attr-defined]
             "during", "shutdown", self.pool.stop)
 
     async def submit(self, item: In) -> Out:
@@ -62,7 +62,7 @@ class BatchWorker(Generic[In, Out]):
             batch.append(self.pending.pop(0))
             weight += next_weight
         self.busy = True
-        worked = threads.deferToThreadPool(reactor, self.pool, self.work, [item for item, _ in batch])
+        worked = threads.deferToThreadPool(running_reactor(), self.pool, self.work, [item for item, _ in batch])
         worked.addCallbacks(self._deliver, self._fail, callbackArgs=(batch,), errbackArgs=(batch,))
         worked.addBoth(lambda _: self._next())
 
@@ -81,5 +81,13 @@ class BatchWorker(Generic[In, Out]):
 
     def close(self) -> None:
         """Stop the thread. Called when the spider closes, when no item is left in the pipelines."""
-        reactor.removeSystemEventTrigger(self._at_shutdown)  # type: ignore[attr-defined]
+        running_reactor().removeSystemEventTrigger(self._at_shutdown)  # type: ignore[attr-defined]
         self.pool.stop()
+
+
+def running_reactor() -> Any:
+    """The running reactor, imported only once Scrapy has installed the one it wants (asyncio's): importing
+    ``twisted.internet.reactor`` at module import time would install the default one first."""
+    from twisted.internet import reactor
+
+    return reactor

@@ -45,8 +45,13 @@ class JenSettings:
     progress_interval: float = 2.0
     # How long a process with an empty queue waits for other processes of the same crawl before closing.
     idle_wait_seconds: float = 300.0
-    # How long a popped request stays leased to its process; a process that dies gives it back after this.
-    queue_lease_seconds: float = 300.0
+    # How long a popped request stays leased to its process without renewal; the process renews its leases
+    # while it works on them, so one that dies or stalls gives them back after at most this long.
+    queue_lease_seconds: float = 60.0
+    # A page whose processing failed (a pipeline raised) or whose process died this many times is dead-lettered.
+    max_attempts: int = 5
+    # The longest Retry-After (429, 503) a retry waits for; a server asking for longer is left to the next crawl.
+    max_retry_after: float = 300.0
     # How long Redis calls wait out a Redis restart or failover before giving up.
     redis_retry_seconds: float = 120.0
     # Skip article pages stored less than this many seconds ago (manual triggers always fetch), and stop walking

@@ -9,10 +9,13 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from twisted.internet import task
+from twisted.internet import task, threads
 
 from crawler.defaults import JenSettings
-from crawler.redisconn import Keys, redis_client
+from crawler.queues import LeaseKeeper
+from crawler.redisconn import RETRIED, Keys, redis_client
+
+REDIS_RETRY_STAT = "jen/redis_retries"  # Redis commands this process had to repeat (an outage, a busy server)
 
 
 class CrawlRun:
@@ -57,16 +60,19 @@ class CrawlRun:
         self.loop = task.LoopingCall(self._refresh, marker)
         self.loop.start(self.MARKER_TTL / 3, now=False)
 
-    def _refresh(self, marker: str) -> None:
-        try:
-            self.client.expire(marker, self.MARKER_TTL)
-        except Exception as exc:  # Redis away for a moment: the next tick tries again
-            self.crawler.spider.logger.warning("could not refresh run marker: %s", exc)
+    def _refresh(self, marker: str) -> Any:
+        # In a thread: the client waits out a Redis outage, and the reactor must not wait with it.
+        return threads.deferToThread(self.client.expire, marker, self.MARKER_TTL).addErrback(
+            lambda failure: self.crawler.spider.logger.warning("could not refresh run marker: %s", failure.value))
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
         name = spider.name
+        # Every acknowledgement must be in Redis before the queue is judged empty.
+        if keeper := LeaseKeeper.of(self.crawler):
+            await keeper.closed()
+        self.crawler.stats.set_value(REDIS_RETRY_STAT, sum(RETRIED.values()))
         if reason != "finished":
             return  # interrupted: keep queue, dupefilter and marker (it expires) for the resume
         try:

@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from twisted.python.failure import Failure
@@ -165,6 +166,25 @@ class DeadLetters:
                 if raw is not None:
                     yield json.loads(raw) | {"field": field.decode("utf-8", "replace")}
             start += batch
+
+    def matching(self, source: str | None = None, reason: str | None = None,
+                 seen_before: float | None = None) -> Iterator[dict[str, Any]]:
+        """The entries of ``source`` with ``reason``, last seen before the unix time ``seen_before``."""
+        for entry in self.iter(newest_first=False):
+            if source is not None and entry.get("source") != source:
+                continue
+            if reason is not None and entry.get("reason") != reason:
+                continue
+            if seen_before is not None and self._seen_at(entry) >= seen_before:
+                continue
+            yield entry
+
+    @staticmethod
+    def _seen_at(entry: dict[str, Any]) -> float:
+        try:
+            return datetime.fromisoformat(str(entry.get("last_seen"))).timestamp()
+        except ValueError:
+            return 0.0  # an unreadable time: as old as can be
 
     def remove(self, fields: Iterable[str]) -> int:
         """Forget these entries (requeued or purged); returns how many there were."""

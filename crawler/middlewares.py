@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import ipaddress
 import logging
 import socket
@@ -24,8 +25,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import threads
+from twisted.internet import task, threads
 
+from crawler.batching import running_reactor
 from crawler.defaults import JenSettings
 from crawler.ids import record_id
 from crawler.redisconn import Keys, redis_client
@@ -85,6 +87,64 @@ class SafetyMiddleware:
         if reason:
             raise IgnoreRequest(f"refused: {reason}")
         return None
+
+
+class RetryAfterMiddleware:
+    """A server that answers 429 or 503 with ``Retry-After`` is asked again only after the time it gave.
+
+    Scrapy's RetryMiddleware (550) still decides whether to retry; this middleware (560: its responses are seen
+    first) stamps the request with the earliest time it may go again, and holds the retry until then, without
+    holding the reactor. A wait longer than ``JEN_MAX_RETRY_AFTER`` is not waited for: the page is recorded as
+    a failure with the server's answer, and a later crawl tries again.
+    """
+
+    def __init__(self, crawler: Crawler, max_wait: float) -> None:
+        self.crawler = crawler
+        self.max_wait = max_wait
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        return cls(crawler, JenSettings.of(crawler.settings).max_retry_after)
+
+    async def process_request(self, request: Request) -> None:
+        wait = request.meta.get(NOT_BEFORE_META, 0) - time.time()
+        if wait > 0:
+            self.crawler.stats.inc_value("jen/retry_after_waits")
+            await maybe_deferred_to_future(task.deferLater(running_reactor(), wait, lambda: None))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in (429, 503):
+            return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is None:
+            return response
+        if wait > self.max_wait:
+            request.meta["dont_retry"] = True  # recorded as http_429/http_503; the next crawl tries again
+            logger.warning("%s asks to come back in %.0f s, beyond JEN_MAX_RETRY_AFTER (%.0f s)", request.url, wait,
+                           self.max_wait)
+        else:
+            request.meta[NOT_BEFORE_META] = time.time() + wait  # the retry is a copy: it carries this
+        return response
+
+
+NOT_BEFORE_META = "jen_not_before"  # unix time before which a request must not be sent again
+
+
+def retry_after_seconds(value: bytes | str | None) -> float | None:
+    """A ``Retry-After`` header's wait in seconds (delay-seconds or an HTTP date); None if absent or unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - time.time())
 
 
 class SkipStoredMiddleware:

@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from redis.retry import Retry
 T = TypeVar("T")
 DEFAULT_PREFIX = "jen"
 logger = logging.getLogger("jen.redis")
+RETRIED: Counter[str] = Counter()  # retried Redis errors of this process, by kind: crawl stats report them
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,10 @@ class Keys:
     def sitemaps(self, spider: str) -> str:
         """Hash: child sitemap URL -> the <lastmod> it had when last read in full (one entry per sitemap file)."""
         return f"{self.prefix}:{spider}:sitemaps"
+
+    def attempts(self, spider: str) -> str:
+        """Hash: lease token -> attempts at a queue entry that failed or whose process died (cleared when done)."""
+        return f"{self.prefix}:{spider}:attempts"
 
     def run_marker(self, spider: str) -> str:
         """String with a TTL: the id of the crawl run in progress for this spider (shared by processes)."""
@@ -159,6 +165,7 @@ class TransientErrorRetry(Retry):
                         with_failure_count: bool = False) -> T:
         def logged_fail(error: Exception, *count: int) -> Any:
             failures = count[0] if count else None
+            RETRIED[type(error).__name__] += 1
             if failures is None or failures == 1 or failures % 10 == 0:  # say so, but not at every attempt
                 logger.warning("Redis unavailable (%s: %s); retrying with backoff%s", type(error).__name__, error,
                                f" (attempt {failures})" if failures else "")
@@ -202,13 +209,20 @@ def redis_client(url: str | None, data_dir: str | os.PathLike[str] = "data", *,
     return client
 
 
+# The scheduler, its dupefilter and the start-URL queue run on the reactor thread: their calls must fail at once
+# (and be handled there) rather than wait out an outage, and a server that accepts but never answers must not
+# hold them long.
+REACTOR_SOCKET_TIMEOUT = 2.0
+
+
 class ScrapyRedisClients:
-    """``REDIS_PARAMS["redis_cls"]`` for scrapy-redis, so its scheduler, dupefilter and start-URL queue share
-    the process's client (and its retry policy) instead of opening pools of their own."""
+    """``REDIS_PARAMS["redis_cls"]`` for scrapy-redis: its scheduler, dupefilter and start-URL queue share the
+    process's fast client (no retries, short timeouts: see `crawler.queues`) instead of opening pools of their
+    own."""
 
     @classmethod
     def from_url(cls, url: str, **_ignored: Any) -> redis.Redis:
-        return redis_client(url)
+        return redis_client(url, wait_seconds=0, socket_timeout=REACTOR_SOCKET_TIMEOUT)
 
     def __new__(cls, **_ignored: Any) -> redis.Redis:  # type: ignore[misc]
         raise ValueError("scrapy-redis is enabled without REDIS_URL: set REDIS_URL (jen crawl and jen run set it to "

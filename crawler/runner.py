@@ -56,7 +56,7 @@ def redis_queue_settings(keys: Keys, redis_url: str) -> dict[str, Any]:
         "SCHEDULER_SERIALIZER": "crawler.serializer",
         "SCHEDULER_QUEUE_KEY": keys.scheduler_queue_template(),
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter_template(),
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.queues.ForgivingDupeFilter",
         "REDIS_START_URLS_KEY": keys.start_urls_template(),
     }
 

@@ -40,6 +40,7 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) and Scrapy's offsite check (50), so a refused URL is never even asked about.
     "crawler.middlewares.SafetyMiddleware": 40,
+    "crawler.middlewares.RetryAfterMiddleware": 560,  # its responses are seen before RetryMiddleware (550)
 }
 SPIDER_MIDDLEWARES = {
     # The lease of a page is held while the callback's output is filtered (960 is closer to the spider).

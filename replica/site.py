@@ -20,6 +20,7 @@ import hashlib
 import json
 import random
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from types import ModuleType, SimpleNamespace
@@ -81,6 +82,9 @@ class Site:
     outlets: tuple[str, ...]
     outlet_info: dict[str, dict[str, str]]
     disallowed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # outlet -> example disallowed paths
+    # /_fault/busy/<seconds>/<name> answers 503 with Retry-After the first time a name is asked for, then 200:
+    # when each name was first asked for (time.monotonic()).
+    busy_since: dict[str, float] = field(default_factory=dict)
 
     def get(self, outlet: str, target: str) -> Response:
         """The response for a path-with-query, including the dynamic fault paths and a 404 fallback."""
@@ -93,6 +97,8 @@ class Site:
             candidate = path + ("?" + urlencode(kept) if kept else "")
             if candidate != target and (outlet, candidate) in self.pages:
                 return self.pages[(outlet, candidate)]
+        if path.startswith("/_fault/busy/"):
+            return self._busy(path)
         if path.startswith("/_fault/"):
             return _dynamic_fault(path)
         if outlet == JEN and path == "/search":
@@ -106,6 +112,19 @@ class Site:
             return Response(200, (("Content-Type", "image/gif"),), GIF_BYTES)
         name = JEN_TITLE if outlet == JEN else self.outlet_info.get(outlet, {}).get("title", outlet)
         return html_response(not_found_html(name), 404)
+
+    def _busy(self, path: str) -> Response:
+        """A server that is overloaded once: 503 with ``Retry-After`` on the first request for a name, then
+        the page (asked again before Retry-After has passed, it is still busy)."""
+        seconds, _, name = path.removeprefix("/_fault/busy/").partition("/")
+        if not seconds.isdigit() or not name:
+            return html_response(not_found_html("fault"), 404)
+        first = self.busy_since.setdefault(name, time.monotonic())  # dict.setdefault is atomic under the GIL
+        if time.monotonic() - first < int(seconds):
+            return Response(503, (("Content-Type", HTML_TYPE), ("Retry-After", seconds)),
+                            b"<html><body><h1>Busy: come back later</h1></body></html>")
+        return html_response(f"<!DOCTYPE html><html><head><title>Back | {JEN_TITLE}</title></head><body>"
+                             f"<h1>Back after {seconds} s</h1><p>The server answered this time.</p></body></html>")
 
     def fetch(self, outlet: str, target: str, origin: str) -> Response:
         """`get` with absolute URLs pointing at `origin` (e.g. ``http://127.0.0.1:8000``)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -52,3 +54,46 @@ def replica() -> Iterator[dict]:
         yield {"site": site, "server": server, "base_urls": dict(server.base_urls),
                "key": answer_key(site, server.base_urls)}
 
+
+# --- PostgreSQL (the machine's own server; a test works in a schema of its own) ----------------------------
+POSTGRES_URL = os.environ.get("JEN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_problem() -> str | None:
+    """Why PostgreSQL cannot be used for the tests, or None when it can."""
+    from sqlalchemy import create_engine, text
+
+    try:
+        engine = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+                               connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:
+        return f"PostgreSQL not reachable at {POSTGRES_URL} ({type(error).__name__}: {str(error).splitlines()[0]})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test PostgreSQL's URL (skips the test when there is none)."""
+    problem = _postgres_problem()
+    if problem:
+        pytest.skip(problem)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_schema_url(postgres_url: str) -> Iterator[str]:
+    """A URL whose tables live in a fresh schema of this test's own; the schema is dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"jen_store_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in postgres_url else "?"
+    yield f"{postgres_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

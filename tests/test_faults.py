@@ -3,6 +3,7 @@ crawler processes sharing one crawl. Every test starts its own Redis and replica
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import time
@@ -146,3 +147,52 @@ def test_two_crawler_processes_share_a_2000_article_crawl_and_agree_with_one(
             return {r["canonical_url"]: r["duplicate_of"] for r in records}
 
         assert flags(two) == flags(one)
+
+
+def test_a_live_slow_crawler_keeps_its_leases_and_a_stopped_one_gives_them_back(replica: dict, own_redis: RedisServer,
+                                                                               tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "c.yaml", replica["base_urls"], prefix="f4", redis_url=own_redis.url,
+                                  download_delay=0.2, concurrent_requests_per_domain=1)
+    client, keys = redis.Redis.from_url(own_redis.url), Keys("f4")
+    # A 3 s lease, crawls longer than that, and one attempt only: a lease that ran out while its page was still
+    # being worked on would show as a page given up.
+    short = ("-s", "JEN_QUEUE_LEASE_SECONDS=3", "-s", "JEN_MAX_ATTEMPTS=1")
+    stopped = _crawl(config, "--source", "justearthnews", *short)
+    wait_for(lambda: stored_count(config) >= 15, 90, "a third of the articles (longer than a lease)")
+    stopped.send_signal(signal.SIGSTOP)  # stalled, not dead: it cannot give anything back itself
+    try:
+        wait_for(lambda: client.zcard(keys.inflight_deadlines("justearthnews")) > 0, 10, "a lease in hand")
+        started = time.monotonic()
+        other = _crawl(config, "--source", "justearthnews", "-s", "JEN_QUEUE_LEASE_SECONDS=3")
+        _, err = other.communicate(timeout=240)
+        assert other.returncode == 0, err[-3000:]
+    finally:
+        stopped.send_signal(signal.SIGKILL)
+        stopped.wait(timeout=10)
+    assert time.monotonic() - started < 120
+    records = stored_records(config)
+    assert Counter(r["canonical_url"] for r in records) == Counter(_jen_articles(replica["key"]))
+    # The stalled crawler's pages came back once (one attempt each): nothing was given up.
+    assert [d for d in dead_letters(config) if d["reason"] == "gave_up"] == []
+    assert client.zcard(keys.inflight_deadlines("justearthnews")) == 0
+
+
+def test_a_redis_busy_with_a_long_script_stalls_nothing_and_the_crawl_says_so(replica: dict, own_redis: RedisServer,
+                                                                             tmp_path: Path) -> None:
+    config = write_replica_config(tmp_path / "c.yaml", replica["base_urls"], prefix="f5", redis_url=own_redis.url,
+                                  download_delay=0.1, concurrent_requests_per_domain=2)
+    client = redis.Redis.from_url(own_redis.url, socket_timeout=60)
+    crawl = _crawl(config, "--source", "justearthnews")
+    wait_for(lambda: stored_count(config) >= 8, 60, "the first articles")
+    busy = "local t = tonumber(redis.call('TIME')[1]); while tonumber(redis.call('TIME')[1]) - t < 6 do end; return 1"
+    started = time.monotonic()
+    client.eval(busy, 0)  # every other client is answered BUSY meanwhile
+    assert time.monotonic() - started >= 5
+    _, err = crawl.communicate(timeout=240)
+    assert crawl.returncode == 0, err[-3000:]
+    assert "BUSY" in err  # it noticed, and went on
+    stats = err[err.index("Dumping Scrapy stats"):]
+    assert re.search(r"'jen/redis_(errors|retries)': [1-9]", stats), stats[:3000]
+    records = stored_records(config)
+    assert Counter(r["canonical_url"] for r in records) == Counter(_jen_articles(replica["key"]))
+    assert [d for d in dead_letters(config) if d["reason"] == "gave_up"] == []

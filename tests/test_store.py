@@ -17,56 +17,17 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, delete, inspect, select, text
+from sqlalchemy import delete, inspect, select, text
 
 from crawler.store import RecordRejected, RecordsRejected, RecordStore, StoreError, migrate
 from crawler.store.migrate import current_revision, head_revision
 from crawler.store.schema import VERSION_TABLE, metadata, records
 from replica.testing import free_port
 from tests.helpers import ROOT
-
-POSTGRES_URL = os.environ.get("JEN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_problem() -> str | None:
-    """Why PostgreSQL cannot be used for the tests, or None when it can."""
-    try:
-        engine = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                               connect_args={"connect_timeout": 3})
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as error:
-        return f"PostgreSQL not reachable at {POSTGRES_URL} ({type(error).__name__}: {str(error).splitlines()[0]})"
-    return None
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The test PostgreSQL's URL (skips the test when there is none)."""
-    problem = _postgres_problem()
-    if problem:
-        pytest.skip(problem)
-    return POSTGRES_URL
-
-
-@pytest.fixture
-def postgres_schema_url(postgres_url: str) -> Iterator[str]:
-    """A URL whose tables live in a fresh schema of this test's own; the schema is dropped afterwards."""
-    schema = f"jen_store_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in postgres_url else "?"
-    yield f"{postgres_url}{separator}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -18,7 +18,8 @@ COMMAND_MODULES = (
     "crawler.cli.run",  # jen run, jen health, jen redis
     "crawler.cli.crawl",  # jen crawl
     "crawler.cli.inspect",  # jen inspect
-    "crawler.cli.export",  # jen export
+    "crawler.cli.export",  # jen export, jen show
+    "crawler.cli.deadletters",  # jen requeue, jen purge
     "crawler.cli.clean",  # jen clean
     "crawler.cli.dedupe",  # jen dedupe, jen dupes
     "crawler.cli.demo",  # jen demo

@@ -3,6 +3,7 @@
     jen export > articles.jsonl              # every clean, flagged record
     jen export --flagged -o copies.jsonl     # only the syndicated copies
     jen export dead_letters                  # every failure with its reason
+    jen show justearthnews:HC/6181           # one stored record, as JSON
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("-o", "--output", help="file to write (default: standard output)")
     parser.add_argument("--config")
     parser.set_defaults(func=run)
+    show = subparsers.add_parser("show", help="one stored record, by id, with its current copy flags")
+    show.add_argument("id", help="the record id, e.g. justearthnews:HC/6181")
+    show.add_argument("--config")
+    show.set_defaults(func=run_show)
 
 
 def export(records: Any, dead_letters: Any, what: str, flagged_only: bool, out: IO[str]) -> int:
@@ -51,4 +56,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         count = export(records, dead_letters, args.what, args.flagged, sys.stdout)
     print(f"exported {count} {args.what.replace('_', ' ')}", file=sys.stderr)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from crawler.records import Records
+    from crawler.redisconn import resolve_redis_url
+
+    config = load_config(args.config)
+    record = Records.open(config, resolve_redis_url(config.redis.url, config.data_dir)).get(args.id)
+    if record is None:
+        print(f"jen show: no stored record has the id {args.id!r}", file=sys.stderr)
+        return 1
+    print(json.dumps(record, ensure_ascii=False, indent=2))
     return 0

@@ -72,10 +72,12 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         raise NotImplementedError
 
     async def start(self) -> Any:
+        # URLs waiting in the start-URL queue (a trigger's, dead letters sent back with `jen requeue`) go first;
+        # a scheduled crawl then does its full round, a crawl of queued URLs only (a trigger's) stops there.
         queued = list(self.next_requests()) if self.server is not None else []
         for request in queued:
             yield request
-        if not queued and not self.only_queued:
+        if not self.only_queued:
             for request in self.default_start_requests():
                 yield request
 
