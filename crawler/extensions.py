@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task, threads
 
 from crawler.defaults import JenSettings
-from crawler.queues import LeaseKeeper
+from crawler.queues import REDIS_UNAVAILABLE, LeaseKeeper
 from crawler.redisconn import RETRIED, Keys, redis_client
 
 REDIS_RETRY_STAT = "jen/redis_retries"  # Redis commands this process had to repeat (an outage, a busy server)
@@ -69,8 +69,8 @@ class CrawlRun:
         if self.loop and self.loop.running:
             self.loop.stop()
         name = spider.name
-        # Every acknowledgement must be in Redis before the queue is judged empty.
-        if keeper := LeaseKeeper.of(self.crawler):
+        # Every acknowledgement must be in Redis before the queue is judged empty (unless Redis is gone for good).
+        if (keeper := LeaseKeeper.of(self.crawler)) and reason != REDIS_UNAVAILABLE:
             await keeper.closed()
         self.crawler.stats.set_value(REDIS_RETRY_STAT, sum(RETRIED.values()))
         if reason != "finished":

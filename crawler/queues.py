@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 LEASE_META = "jen_lease"  # request.meta key holding the in-flight token of the entry it was popped from
 REDIS_ERROR_STAT = "jen/redis_errors"  # Redis errors the crawl met (and got over)
+REDIS_UNAVAILABLE = "redis_unavailable"  # the finish reason of a crawl that lost its Redis for good
 
 # Pop the best request, first returning expired leases to the queue (each expiry is an attempt: the process
 # died or stalled). Atomic, so two crawler processes never get the same entry. Returns token, entry, attempts.

@@ -183,12 +183,11 @@ def test_a_redis_busy_with_a_long_script_stalls_nothing_and_the_crawl_says_so(re
                                   download_delay=0.1, concurrent_requests_per_domain=2)
     client = redis.Redis.from_url(own_redis.url, socket_timeout=60)
     crawl = _crawl(config, "--source", "justearthnews")
-    wait_for(lambda: stored_count(config) >= 8, 60, "the first articles")
-    busy = "local t = tonumber(redis.call('TIME')[1]); while tonumber(redis.call('TIME')[1]) - t < 6 do end; return 1"
-    started = time.monotonic()
-    client.eval(busy, 0)  # every other client is answered BUSY meanwhile
-    assert time.monotonic() - started >= 5
-    _, err = crawl.communicate(timeout=240)
+    try:
+        _busy_for_six_seconds(client, config)
+        _, err = crawl.communicate(timeout=240)
+    finally:
+        crawl.kill()  # a failed assertion above must not leave the crawl running
     assert crawl.returncode == 0, err[-3000:]
     assert "BUSY" in err  # it noticed, and went on
     stats = err[err.index("Dumping Scrapy stats"):]
@@ -196,3 +195,11 @@ def test_a_redis_busy_with_a_long_script_stalls_nothing_and_the_crawl_says_so(re
     records = stored_records(config)
     assert Counter(r["canonical_url"] for r in records) == Counter(_jen_articles(replica["key"]))
     assert [d for d in dead_letters(config) if d["reason"] == "gave_up"] == []
+
+
+def _busy_for_six_seconds(client: redis.Redis, config: Path) -> None:
+    wait_for(lambda: stored_count(config) >= 8, 60, "the first articles")
+    busy = "local t = tonumber(redis.call('TIME')[1]); while tonumber(redis.call('TIME')[1]) - t < 6 do end; return 1"
+    started = time.monotonic()
+    client.eval(busy, 0)  # every other client is answered BUSY meanwhile
+    assert time.monotonic() - started >= 5

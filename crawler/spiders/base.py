@@ -9,10 +9,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import redis
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from scrapy_redis.spiders import RedisMixin
@@ -21,7 +22,7 @@ from twisted.python.failure import Failure
 from crawler.defaults import JenSettings
 from crawler.failures import classify_failure
 from crawler.items import FetchFailure, RawArticle, utc_now
-from crawler.queues import LeaseKeeper
+from crawler.queues import REDIS_UNAVAILABLE, LeaseKeeper
 from crawler.redisconn import Keys
 from crawler.urls import NOT_LINK_PREFIXES, normalize_url
 
@@ -53,7 +54,9 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         settings = JenSettings.of(crawler.settings)
         spider.keys = Keys(settings.key_prefix)
         spider.idle_wait = settings.idle_wait_seconds
+        spider.redis_wait = settings.redis_retry_seconds
         spider._idle_since: float | None = None
+        spider._redis_down_since: float | None = None
         if settings.redis_url:
             spider.redis_key = spider.keys.start_urls_template()  # our keyspace, whatever the settings say
             spider.setup_redis(crawler)
@@ -107,11 +110,22 @@ class NewsSpider(RedisMixin, scrapy.Spider):
     def spider_idle(self) -> None:
         if self.server is None:
             return
-        self.schedule_next_requests()
-        if self.count_size(self.redis_key) > 0:
+        try:
+            self.schedule_next_requests()
+            queued = self.count_size(self.redis_key)
+            in_flight = self.server.zcard(self.keys.inflight_deadlines(self.name))
+            pending = self.server.zcard(self.keys.requests(self.name))
+        except redis.RedisError as error:
+            # Wait for Redis as long as its clients do; then stop, leaving the queue for the next run.
+            self._redis_down_since = self._redis_down_since or time.monotonic()
+            if time.monotonic() - self._redis_down_since < self.redis_wait:
+                raise DontCloseSpider from error
+            self.logger.error("Redis has been unavailable for %.0f s (%s); stopping this crawl: what is queued stays "
+                              "in Redis for the next run", self.redis_wait, error)
+            raise CloseSpider(REDIS_UNAVAILABLE) from error
+        self._redis_down_since = None
+        if queued > 0:
             raise DontCloseSpider
-        in_flight = self.server.zcard(self.keys.inflight_deadlines(self.name))
-        pending = self.server.zcard(self.keys.requests(self.name))
         if in_flight or pending:
             # Another crawler process sharing this crawl may still turn those into new requests.
             now = time.monotonic()
