@@ -1,10 +1,12 @@
-"""Syndicated-copy detection with MinHash: pure logic plus a Redis-backed index.
+"""Syndicated-copy detection: datasketch MinHash candidates, verified on shared word runs, clusters
+that never chain; pure logic plus a Redis-backed index.
 
 This package never imports scrapy or the crawler; its Redis index is handed a client.
 
     params = DedupeParams(**config_section)
     detector = Detector(RedisIndex(client, prefix="jen:dedupe", params=params), params)
-    result = detector.add(Document(id=..., text=..., published=...))
+    decisions = detector.add_many([Document(id=..., text=..., published=...), ...])
+    current = detector.decisions(ids)        # what the index holds now
 """
 
 from dedupe.detector import Detector

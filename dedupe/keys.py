@@ -1,76 +1,144 @@
-"""Every Redis key the dedup index uses, under one prefix (default ``jen:dedupe``).
+"""The dedup index's Redis keys and packed values: one definition, read by Python and by the Lua script.
 
-Documents get short integer handles (1, 2, 3, ...) so that buckets and edges store 4 bytes per
-reference instead of a long article id, and small per-handle data lives in hash "shards" of 128
-handles, which Redis keeps in its compact listpack encoding.
+Every key lives under one prefix (default ``jen:dedupe``). Documents get integer handles (1, 2, 3, ...)
+so that buckets, clusters and member lists store 4 bytes per reference instead of an article id; small
+per-handle values live in hash *shards* of 128 handles, which Redis keeps in its compact listpack
+encoding. `lua_prelude` renders this table and the value layouts into the Lua script, so the script
+never builds or parses a key name of its own.
 
-=========================  ======  ==============================================================
-key                        type    content
-=========================  ======  ==============================================================
-P:meta                     hash    ``params`` (fingerprint of DedupeParams), ``layout`` version,
-                                   ``lsh_level`` and ``lsh_split`` (linear-hashing state of P:lsh)
-P:seq                      string  last handle given out
-P:id:{n}                   hash    article id -> handle, or ``s`` + 8-byte text fingerprint + reason
-                                   for texts recorded but not indexed; n = crc32(id) % 1024
-P:name:{h // 128}          hash    h % 128 -> article id
-P:rec:{h // 256}           string  256 fixed-size records: signature (2 bytes x num_perm), shingle
-                                   count (u32), published (f64 POSIX seconds), text fingerprint
-                                   (8 bytes), figures (256-bit set), live flag (1 byte); little-endian
-P:lsh:{s}                  hash    band byte + band values -> packed u32 handles; s is the bucket's
-                                   shard under linear hashing (shards split one at a time as the index
-                                   grows, ~64 entries each, so every band is one lookup at any size)
-P:edge:{h // 128}          hash    h % 128 -> packed u32 handles of verified copy neighbours
-P:root:{h // 128}          hash    h % 128 -> handle of the cluster's original (cluster members only)
-P:members                  hash    original's handle -> packed u32 handles of all cluster members
-=========================  ======  ==============================================================
+==============  ======  ====================================================================  ===============
+key             type    content                                                               grows with
+==============  ======  ====================================================================  ===============
+meta            hash    ``params`` fingerprint, ``layout`` version, LSH linear-hashing state  fixed
+seq             string  last handle given out                                                 fixed
+docs            string  indexed documents now in the index                                    fixed
+clusters        string  clusters now in the index                                             fixed
+lock            string  token of the writer deciding a batch (expires: a dead writer frees it) fixed
+id:{n}          hash    article id -> ``h`` + `IdEntry` (handle, text fingerprint), or ``s`` + fingerprint  documents
+                        + reason for texts recorded but not indexed; n = crc32(id) % 1024
+name:{h/128}    hash    h % 128 -> article id                                                 documents
+rec:{h/128}     hash    h % 128 -> the document's sketch (`dedupe.record`)                    documents
+member:{h/128}  hash    h % 128 -> `Member` (cluster, reference, similarity, containment)     cluster members
+cluster:{c/128} hash    c % 128 -> `ClusterState` (original handle, size); c = founder's handle  clusters
+members:{c}     string  packed `MemberEntry` (handle, published) of every member, appended    cluster size
+lsh:{s}         hash    band byte + 32-bit band value -> packed u32 handles (capped at        documents
+                        ``bucket_cap``); `RARITY_TAG` + 32-bit shingle -> unrelated documents
+                        holding it. s is the field's shard under linear hashing (shards split
+                        one at a time as the index grows, ~64 fields each)
+==============  ======  ====================================================================  ===============
 """
 
 from __future__ import annotations
 
+import re
+import struct
 import zlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 DEFAULT_PREFIX = "jen:dedupe"
-LAYOUT_VERSION = "2"  # 2: linearly hashed LSH shards (1: per-generation shards)
+LAYOUT_VERSION = "3"  # 3: verified clusters, sketches per document (2: linear-hashed shards, 1: older)
 ID_SHARDS = 1024
-RECORDS_PER_SHARD = 256
 HANDLES_PER_SHARD = 128
+RARITY_TAG = 255  # first byte of rarity-count fields in the lsh shards (band fields start with 0..63)
+
+# name -> (template, type); "{}" is the shard or cluster number
+KEYS: dict[str, str] = {
+    "meta": "meta", "seq": "seq", "docs": "docs", "clusters": "clusters", "lock": "lock",
+    "id": "id:{}", "name": "name:{}", "rec": "rec:{}", "member": "member:{}", "cluster": "cluster:{}",
+    "members": "members:{}", "lsh": "lsh:{}",
+}
+
+
+class IdEntry(NamedTuple):
+    """Value of an indexed id in ``id:{n}``."""
+
+    handle: int
+    fingerprint: bytes
+
+
+class Member(NamedTuple):
+    """Value in ``member:{h/128}``: the cluster a document belongs to, and its similarity and containment
+    (x 10,000) against ``reference``, the cluster's original when they were measured."""
+
+    cluster: int
+    reference: int
+    similarity: int
+    containment: int
+
+
+class RecordHeader(NamedTuple):
+    """Start of a document's value in ``rec:{h/128}``; `dedupe.record` writes what follows: ``bands``
+    u32 band values, then the sketch's shingles, quote bits and figures."""
+
+    fingerprint: bytes
+    published: float
+    tokens: int
+    figures: int
+    bands: int
+
+
+class ClusterState(NamedTuple):
+    original: int
+    size: int
+
+
+class MemberEntry(NamedTuple):
+    handle: int
+    published: float
+
+
+# struct formats (the same codes work in Python's struct and in Redis Lua's struct library)
+FORMATS: dict[str, str] = {"IdEntry": "<I8s", "Member": "<IIHH", "ClusterState": "<II", "MemberEntry": "<Id",
+                           "RecordHeader": "<8sdHHB", "handle": "<I", "band": "<I"}
+_TYPES = {"IdEntry": IdEntry, "Member": Member, "ClusterState": ClusterState, "MemberEntry": MemberEntry,
+          "RecordHeader": RecordHeader}
+
+
+def pack(value: NamedTuple) -> bytes:
+    return struct.pack(FORMATS[type(value).__name__], *value)
+
+
+def unpack(kind: str, raw: bytes) -> NamedTuple:
+    return _TYPES[kind](*struct.unpack(FORMATS[kind], raw))
 
 
 @dataclass(frozen=True)
 class DedupeKeys:
+    """Key names of one index."""
+
     prefix: str = DEFAULT_PREFIX
 
-    @property
-    def meta(self) -> str:
-        return f"{self.prefix}:meta"
-
-    @property
-    def seq(self) -> str:
-        return f"{self.prefix}:seq"
+    def key(self, name: str, *number: int) -> str:
+        return f"{self.prefix}:{KEYS[name].format(*number)}"
 
     def id_shard(self, doc_id: str) -> str:
-        return f"{self.prefix}:id:{zlib.crc32(doc_id.encode('utf-8')) % ID_SHARDS}"
-
-    def name(self, handle: int) -> str:
-        return f"{self.prefix}:name:{handle // HANDLES_PER_SHARD}"
-
-    def record(self, handle: int) -> str:
-        return f"{self.prefix}:rec:{handle // RECORDS_PER_SHARD}"
-
-    def lsh(self, shard: int) -> str:
-        return f"{self.prefix}:lsh:{shard}"
-
-    def edge(self, handle: int) -> str:
-        return f"{self.prefix}:edge:{handle // HANDLES_PER_SHARD}"
-
-    def root(self, handle: int) -> str:
-        return f"{self.prefix}:root:{handle // HANDLES_PER_SHARD}"
-
-    @property
-    def members(self) -> str:
-        return f"{self.prefix}:members"
+        return self.key("id", zlib.crc32(doc_id.encode("utf-8")) % ID_SHARDS)
 
     def pattern(self) -> str:
         """Glob matching every key of this index (for operators: SCAN/DEL)."""
         return f"{self.prefix}:*"
+
+
+def lua_prelude() -> str:
+    """Lua definitions of the key templates and value layouts above (the script's first lines).
+
+    ``key(name, n)`` builds a key from ARGV[1], the prefix; ``shard(name, h)`` returns a shard key and
+    field for a handle; ``F.<Type>`` is a struct format and ``SIZE.<Type>`` its packed size.
+    """
+    lines = ["local PREFIX = ARGV[1]", "local T = {}"]
+    for name, template in KEYS.items():
+        head, _, tail = template.partition("{}")
+        lines.append(f'T["{name}"] = {{"{head}", "{tail}"}}')
+    lines += ["local F, SIZE = {}, {}"]
+    for kind, fmt in FORMATS.items():  # Python's "8s" (8 bytes) is "c8" in Lua's struct library
+        lua_fmt = re.sub(r"(\d+)s", r"c\1", fmt)
+        lines.append(f'F["{kind}"] = "{lua_fmt}"; SIZE["{kind}"] = {struct.calcsize(fmt)}')
+    lines += [f"local PER_SHARD = {HANDLES_PER_SHARD}", f"local RARITY_TAG = {RARITY_TAG}",
+              "local function key(name, n)",
+              "  local t = T[name]",
+              "  if n == nil then return PREFIX .. ':' .. t[1] end",
+              "  return PREFIX .. ':' .. t[1] .. n .. t[2]",
+              "end",
+              "local function shard(name, h) return key(name, math.floor(h / PER_SHARD)), tostring(h % PER_SHARD) end"]
+    return "\n".join(lines) + "\n"

@@ -1,239 +1,42 @@
--- Dedup index in Redis: the rules of dedupe/memory.py, applied atomically per batch.
---
--- ARGV: 1 op ("add" | "row"), 2 key stems as one string separated by "|":
---   meta|seq|name|rec|lsh|edge|root|members  (see dedupe/keys.py; numbers are appended to stems)
--- 3 num_perm, 4 rows, 5 bands, 6 jaccard_threshold, 7 containment_threshold, 8 target bucket entries
--- per LSH shard, 9 initial LSH shards, 10 records per shard, 11 handles per shard, 12 figure_containment,
--- 13 min_figures, 14 number of documents,
--- then per document (op "add"): id, id-shard key, kind ("i" indexed | "s" skipped), fingerprint (8
--- bytes), payload (record bytes without the live flag | reason); (op "row"): id, id-shard key.
--- Returns (op "row") per document a row, (op "add") the same rows encoded in one string; a row is
---   {id, duplicate_of or "", cluster or "", matches, size, original size, indexed 0/1, reason or ""}.
+-- Dedup index in Redis: storage for dedupe/engine.py's decisions. The key names and value layouts come
+-- from dedupe/keys.py, rendered above this line (key(), shard(), F.*, SIZE.*). ARGV[1] is the prefix,
+-- ARGV[2] the operation; each operation reads its own arguments from ARGV[3] on.
+-- Every call is bounded by its batch (the Python side sends at most 100 documents a call), and joining a
+-- cluster touches its state and appends to its member list, whatever its size.
 
-local op = ARGV[1]
-local stems = {}
-for s in string.gmatch(ARGV[2], "[^|]+") do stems[#stems + 1] = s end
-local K_META = stems[1]
-local K_SEQ, K_NAME, K_REC, K_LSH, K_EDGE, K_ROOT, K_MEMBERS = stems[2], stems[3], stems[4], stems[5],
-  stems[6], stems[7], stems[8]
-local P = tonumber(ARGV[3])
-local R = tonumber(ARGV[4])
-local B = tonumber(ARGV[5])
-local JT = tonumber(ARGV[6])
-local CT = tonumber(ARGV[7])
-local PER_LSH = tonumber(ARGV[8])
-local S0 = tonumber(ARGV[9])
-local PER_REC = tonumber(ARGV[10])
-local PER_H = tonumber(ARGV[11])
-local FC = tonumber(ARGV[12])
-local MF = tonumber(ARGV[13])
-local N = tonumber(ARGV[14])
-local SIGLEN = 2 * P
-local FIGLEN = 32
-local RS = SIGLEN + 21 + FIGLEN
-local FIRST = 15
+local op = ARGV[2]
+local pos = 3
+local function arg()
+  local v = ARGV[pos]
+  pos = pos + 1
+  return v
+end
+local function num() return tonumber(arg()) end
 
-local function pack(h) return struct.pack("<I4", h) end
-local function unpack_list(s)
-  local out = {}
-  if not s then return out end
-  for i = 1, #s, 4 do out[#out + 1] = (struct.unpack("<I4", s, i)) end
-  return out
-end
-local function pack_list(list)
-  local parts = {}
-  for i, h in ipairs(list) do parts[i] = pack(h) end
-  return table.concat(parts)
-end
-
-local function hshard(stem, h) return stem .. math.floor(h / PER_H), tostring(h % PER_H) end
-
--- records -----------------------------------------------------------------------------------------
-local rec_cache = {}
-local function rec(h)
-  local s = rec_cache[h]
-  if s then return s end
-  local off = (h % PER_REC) * RS
-  s = redis.call("GETRANGE", K_REC .. math.floor(h / PER_REC), off, off + RS - 1)
-  rec_cache[h] = s
-  return s
-end
-local function r_size(s) return (struct.unpack("<I4", s, SIGLEN + 1)) end
-local function r_pub(s) return (struct.unpack("<d", s, SIGLEN + 5)) end
-local function r_fp(s) return string.sub(s, SIGLEN + 13, SIGLEN + 20) end
-local function r_figs(s) return string.sub(s, SIGLEN + 21, SIGLEN + 20 + FIGLEN) end
-local function r_live(s) return string.byte(s, RS) == 1 end
-local POP = {}
-for i = 0, 255 do
-  local c, v = 0, i
-  while v > 0 do
-    c = c + v % 2
-    v = math.floor(v / 2)
-  end
-  POP[i] = c
-end
-local function figures_ok(fa, fb) -- see is_copy in dedupe/memory.py
-  if FC <= 0 then return true end
-  local na, nb, both = 0, 0, 0
-  for i = 1, FIGLEN do
-    local x, y = string.byte(fa, i), string.byte(fb, i)
-    na = na + POP[x]
-    nb = nb + POP[y]
-    both = both + POP[bit.band(x, y)]
-  end
-  local fewer = math.min(na, nb)
-  if fewer >= MF and both / fewer < FC then return false end
-  return true
-end
-local function write_rec(h, payload)
-  local key = K_REC .. math.floor(h / PER_REC)
-  if redis.call("EXISTS", key) == 0 then
-    -- allocate the whole shard once: SETRANGE growth would over-allocate (sds doubles its buffer)
-    redis.call("SET", key, string.rep("\0", PER_REC * RS))
-  end
-  redis.call("SETRANGE", key, (h % PER_REC) * RS, payload)
-  rec_cache[h] = payload
-end
-local function kill_rec(h)
-  redis.call("SETRANGE", K_REC .. math.floor(h / PER_REC), (h % PER_REC) * RS + RS - 1, "\0")
-  rec_cache[h] = nil
-end
-
-local byte_cache = {}
-local function sig_bytes(h)
-  local t = byte_cache[h]
-  if not t then
-    t = {string.byte(rec(h), 1, SIGLEN)}
-    byte_cache[h] = t
-  end
-  return t
-end
-local function matches(a, b)
-  local x, y = sig_bytes(a), sig_bytes(b)
-  local m = 0
-  for i = 1, SIGLEN, 2 do
-    if x[i] == y[i] and x[i + 1] == y[i + 1] then m = m + 1 end
-  end
-  return m
-end
-local function is_copy(m, sa, sb, fa, fb)
-  local jac = m / P
-  local ok = jac >= JT
-  if not ok then
-    local c = jac * (sa + sb) / ((1.0 + jac) * math.min(sa, sb))
-    if c > 1.0 then c = 1.0 end
-    ok = c >= CT
-  end
-  return ok and figures_ok(fa, fb)
-end
-
--- names, ordering ------------------------------------------------------------------------------------
-local name_cache = {}
-local function name(h)
-  local n = name_cache[h]
-  if not n then
-    local k, f = hshard(K_NAME, h)
-    n = redis.call("HGET", k, f)
-    name_cache[h] = n
-  end
-  return n
-end
-local function bytes_less(x, y)
-  local n = math.min(#x, #y)
-  for i = 1, n do
-    local cx, cy = string.byte(x, i), string.byte(y, i)
-    if cx ~= cy then return cx < cy end
-  end
-  return #x < #y
-end
-local function before(a, b) -- true when a is published before b (ties: smaller id)
-  local pa, pb = r_pub(rec(a)), r_pub(rec(b))
-  if pa ~= pb then return pa < pb end
-  return bytes_less(name(a), name(b))
-end
-local function earliest(list)
-  local best = list[1]
-  for i = 2, #list do
-    if before(list[i], best) then best = list[i] end
-  end
-  return best
-end
-
--- clusters -------------------------------------------------------------------------------------------
-local function root_of(h)
-  local k, f = hshard(K_ROOT, h)
-  local v = redis.call("HGET", k, f)
-  if v then return tonumber(v) end
-  return nil
-end
-local function set_root(h, r)
-  local k, f = hshard(K_ROOT, h)
-  if r then redis.call("HSET", k, f, r) else redis.call("HDEL", k, f) end
-end
-local function members(r) return unpack_list(redis.call("HGET", K_MEMBERS, tostring(r)) or nil) end
-local function edges(h)
-  local k, f = hshard(K_EDGE, h)
-  return unpack_list(redis.call("HGET", k, f) or nil)
-end
-local function set_edges(h, list)
-  local k, f = hshard(K_EDGE, h)
-  if #list > 0 then redis.call("HSET", k, f, pack_list(list)) else redis.call("HDEL", k, f) end
-end
-
-local function row(h)
-  local s = rec(h)
-  local id = name(h)
-  local r = root_of(h)
-  if not r then return {id, "", "", 0, r_size(s), 0, 1, ""} end
-  local rid = name(r)
-  if r == h then return {id, "", rid, 0, r_size(s), 0, 1, ""} end
-  return {id, rid, rid, matches(h, r), r_size(s), r_size(rec(r)), 1, ""}
-end
-
--- LSH ------------------------------------------------------------------------------------------------
--- Bucket shards grow by linear hashing: shard n is split into n and n + M (M = S0 * 2^level) when the
--- split pointer reaches it, one shard at a time as handles are added, so a band is always one lookup in
--- one shard (shards stay near PER_LSH entries: small listpacks) whatever the size of the index.
-local LH = redis.call("HMGET", K_META, "lsh_level", "lsh_split", "lsh_shards0")
-S0 = tonumber(LH[3]) or S0 -- fixed when the index was created
+-- LSH and rarity fields live in hash shards that grow by linear hashing: shard n splits into n and n + M
+-- (M = S0 * 2^level) when the split pointer reaches it, one at a time as the index grows, so a field is
+-- always one lookup in one small listpack whatever the size of the index.
+local ENTRIES_PER_SHARD = 64
+local LH = redis.call("HMGET", key("meta"), "lsh_level", "lsh_split", "lsh_shards0")
+local S0 = tonumber(LH[3]) or 1
 local LEVEL = tonumber(LH[1]) or 0
 local M = S0 * 2 ^ LEVEL
 local SPLIT = tonumber(LH[2]) or 0
 local LH_DIRTY = false
-local lsh_keys = {} -- shard number -> key (building a key string costs about as much as a redis.call)
-local function lsh_key(x)
+local function field_x(field)
+  local b, c1, c2, c3, c4 = string.byte(field, 1, 5)
+  return (((c1 * 256 + c2) * 256 + c3) * 256 + c4) + b * 40503
+end
+local function lsh_key(field)
+  local x = field_x(field)
   local n = x % M
   if n < SPLIT then n = x % (2 * M) end
-  local k = lsh_keys[n]
-  if not k then
-    k = K_LSH .. n
-    lsh_keys[n] = k
-  end
-  return k
+  return key("lsh", n)
 end
-local function field_x(field) -- bucket hash of a band field: band byte, then up to 4 value bytes
-  local b, c1, c2, c3, c4 = string.byte(field, 1, 5)
-  local x = c1 or 0
-  if c2 then x = x * 256 + c2 end
-  if c3 then x = x * 256 + c3 end
-  if c4 then x = x * 256 + c4 end
-  return x + b * 40503
-end
-local BANDLEN = 2 * R
-local band_prefix = {}
-for b = 0, B - 1 do band_prefix[b] = string.char(b) end
-local function band_fields(sigstr)
-  local out = {}
-  for b = 0, B - 1 do
-    local field = band_prefix[b] .. string.sub(sigstr, b * BANDLEN + 1, (b + 1) * BANDLEN)
-    out[b + 1] = {field, field_x(field)}
-  end
-  return out
-end
-local function grow(handles) -- split shards until there are about handles * B / PER_LSH of them
-  local target = math.ceil(handles * B / PER_LSH)
+local function grow(fields_wanted)
+  local target = math.ceil(fields_wanted / ENTRIES_PER_SHARD)
   while M + SPLIT < target do
-    local src, dst = K_LSH .. SPLIT, K_LSH .. (SPLIT + M)
+    local src, dst = key("lsh", SPLIT), key("lsh", SPLIT + M)
     local all = redis.call("HGETALL", src)
     local moved, kept = {}, {}
     for i = 1, #all, 2 do
@@ -244,8 +47,7 @@ local function grow(handles) -- split shards until there are about handles * B /
     end
     if #moved > 0 then
       redis.call("HSET", dst, unpack(moved))
-      -- writing the kept half afresh costs less than deleting the moved fields one by one from a listpack
-      redis.call("DEL", src)
+      redis.call("DEL", src) -- writing the kept half afresh costs less than deleting fields one by one
       if #kept > 0 then redis.call("HSET", src, unpack(kept)) end
     end
     SPLIT = SPLIT + 1
@@ -258,197 +60,278 @@ local function grow(handles) -- split shards until there are about handles * B /
   end
 end
 
-local function remove(h)
-  local s = rec(h)
-  local me = pack(h)
-  for _, fx in ipairs(band_fields(string.sub(s, 1, SIGLEN))) do
-    local key = lsh_key(fx[2])
-    local v = redis.call("HGET", key, fx[1])
-    if v then
-      local parts = {}
-      for i = 1, #v, 4 do
-        local chunk = string.sub(v, i, i + 3)
-        if chunk ~= me then parts[#parts + 1] = chunk end
+local function hget(name, h)
+  local k, f = shard(name, h)
+  return redis.call("HGET", k, f)
+end
+local function hset(name, h, v)
+  local k, f = shard(name, h)
+  return redis.call("HSET", k, f, v)
+end
+local function hdel(name, h)
+  local k, f = shard(name, h)
+  return redis.call("HDEL", k, f)
+end
+local function own_lock(token)
+  if redis.call("GET", key("lock")) ~= token then return redis.error_reply("LOCKLOST the batch lock expired") end
+  return nil
+end
+local function popcount(x)
+  local c = 0
+  while x ~= 0 do
+    x = bit.band(x, x - 1)
+    c = c + 1
+  end
+  return c
+end
+
+-- a document leaves the index (its id is being re-added with other text) ------------------------------
+local function leave_cluster(h)
+  local raw = hget("member", h)
+  if not raw then return end
+  hdel("member", h)
+  local cluster = struct.unpack(F.Member, raw)
+  local ck, cf = shard("cluster", cluster)
+  local original = struct.unpack(F.ClusterState, redis.call("HGET", ck, cf))
+  local lk = key("members", cluster)
+  local list = redis.call("GET", lk) or ""
+  local rest, best, best_pub, best_name = {}, nil, nil, nil
+  for i = 1, #list, SIZE.MemberEntry do
+    local m, published = struct.unpack(F.MemberEntry, list, i)
+    if m ~= h then
+      rest[#rest + 1] = string.sub(list, i, i + SIZE.MemberEntry - 1)
+      local name = hget("name", m)
+      if best == nil or published < best_pub or (published == best_pub and name < best_name) then
+        best, best_pub, best_name = m, published, name
       end
-      if #parts > 0 then redis.call("HSET", key, fx[1], table.concat(parts))
-      else redis.call("HDEL", key, fx[1]) end
     end
   end
-  for _, x in ipairs(edges(h)) do
-    local keep = {}
-    for _, y in ipairs(edges(x)) do if y ~= h then keep[#keep + 1] = y end end
-    set_edges(x, keep)
+  if #rest >= 2 then
+    if original == h then original = best end
+    redis.call("SET", lk, table.concat(rest))
+    redis.call("HSET", ck, cf, struct.pack(F.ClusterState, original, #rest))
+  else
+    for _, e in ipairs(rest) do hdel("member", (struct.unpack(F.MemberEntry, e))) end
+    redis.call("DEL", lk)
+    redis.call("HDEL", ck, cf)
+    redis.call("DECR", key("clusters"))
   end
-  set_edges(h, {})
-  local old_root = root_of(h)
-  local nk, nf = hshard(K_NAME, h)
-  redis.call("HDEL", nk, nf)
-  if not old_root then
-    kill_rec(h)
-    return {}
+end
+
+local function remove(h)
+  local blob = hget("rec", h)
+  if blob then
+    local _, _, _, _, nb = struct.unpack(F.RecordHeader, blob)
+    local me = struct.pack(F.handle, h)
+    for b = 0, nb - 1 do
+      local at = SIZE.RecordHeader + 1 + 4 * b
+      local field = string.char(b) .. string.sub(blob, at, at + 3)
+      local k = lsh_key(field)
+      local v = redis.call("HGET", k, field)
+      if v then
+        local parts = {}
+        for i = 1, #v, 4 do
+          local chunk = string.sub(v, i, i + 3)
+          if chunk ~= me then parts[#parts + 1] = chunk end
+        end
+        if #parts > 0 then redis.call("HSET", k, field, table.concat(parts)) else redis.call("HDEL", k, field) end
+      end
+    end
+    redis.call("DECR", key("docs"))
   end
-  set_root(h, nil)
-  local rest = {}
-  for _, m in ipairs(members(old_root)) do if m ~= h then rest[#rest + 1] = m end end
-  redis.call("HDEL", K_MEMBERS, tostring(old_root))
-  kill_rec(h)
-  local seen = {}
-  local new_root = {}
-  for _, start in ipairs(rest) do
-    if not seen[start] then
-      local comp, todo = {}, {start}
-      seen[start] = true
-      while #todo > 0 do
-        local m = table.remove(todo)
-        comp[#comp + 1] = m
-        for _, x in ipairs(edges(m)) do
-          if not seen[x] then
-            seen[x] = true
-            todo[#todo + 1] = x
+  leave_cluster(h)
+  hdel("rec", h)
+  hdel("name", h)
+end
+
+-- operations -------------------------------------------------------------------------------------------
+if op == "prepare" then
+  -- token, bucket_cap, max_candidates, bands, n, then per entry: id, id shard, kind ("i"|"s"),
+  -- fingerprint, band fields (5 bytes each, concatenated), rarity fields (5 bytes each, concatenated)
+  local token, cap, max_cand, B, n = arg(), num(), num(), num(), num()
+  local err = own_lock(token)
+  if err then return err end
+  local states, cands, fulls, rarity = {}, {}, {}, {}
+  local load, loaded = {}, {}
+  local function want(h)
+    if not loaded[h] then
+      loaded[h] = true
+      load[#load + 1] = h
+    end
+  end
+  for e = 1, n do
+    local id, idkey, kind, fp, bands, tracked = arg(), key("id", arg()), arg(), arg(), arg(), arg()
+    local prev = redis.call("HGET", idkey, id)
+    local state = "new"
+    if prev then
+      if string.sub(prev, 1, 1) == "s" then
+        if kind == "s" and string.sub(prev, 2, 9) == fp then state = "rejected:" .. string.sub(prev, 10) end
+      else
+        local h, pfp = struct.unpack(F.IdEntry, prev, 2)
+        if kind == "i" and pfp == fp then
+          state = "same:" .. h
+          want(h)
+        else
+          remove(h)
+          redis.call("HDEL", idkey, id)
+        end
+      end
+    end
+    local masks, order = {}, {}
+    local full = 0
+    if state == "new" and kind == "i" then
+      state = "new:" .. redis.call("INCR", key("seq"))
+      for b = 0, B - 1 do
+        local field = string.sub(bands, 5 * b + 1, 5 * b + 5)
+        local v = redis.call("HGET", lsh_key(field), field)
+        if v then
+          if #v / 4 >= cap then
+            full = bit.bor(full, bit.lshift(1, b))
+          else
+            for i = 1, #v, 4 do
+              local c = struct.unpack(F.handle, v, i)
+              if not masks[c] then
+                masks[c] = 0
+                order[#order + 1] = c
+              end
+              masks[c] = bit.bor(masks[c], bit.lshift(1, b))
+            end
           end
         end
       end
-      if #comp > 1 then
-        local o = earliest(comp)
-        table.sort(comp)
-        redis.call("HSET", K_MEMBERS, tostring(o), pack_list(comp))
-        for _, m in ipairs(comp) do new_root[m] = o end
+      table.sort(order, function(x, y)
+        local px, py = popcount(masks[x]), popcount(masks[y])
+        if px ~= py then return px > py end
+        return x < y
+      end)
+    end
+    local packed = {}
+    for i = 1, math.min(#order, max_cand) do
+      local c = order[i]
+      packed[#packed + 1] = struct.pack(F.handle, c) .. struct.pack("<i4", masks[c])
+      want(c)
+    end
+    states[e], cands[e], fulls[e] = state, table.concat(packed), full
+    for i = 1, #tracked, 5 do
+      local field = string.sub(tracked, i, i + 4)
+      rarity[#rarity + 1] = tonumber(redis.call("HGET", lsh_key(field), field) or 0)
+    end
+  end
+  -- the clusters of everything loaded, and their originals
+  local members, clusters, cluster_ids = {}, {}, {}
+  local i = 1
+  while i <= #load do
+    local h = load[i]
+    local raw = hget("member", h)
+    members[i] = raw or ""
+    if raw then
+      local c = struct.unpack(F.Member, raw)
+      if not clusters[c] then
+        local cs = hget("cluster", c)
+        clusters[c] = cs
+        cluster_ids[#cluster_ids + 1] = c
+        want((struct.unpack(F.ClusterState, cs)))
+      end
+    end
+    i = i + 1
+  end
+  local blobs, names, cl = {}, {}, {}
+  for j, h in ipairs(load) do
+    blobs[j] = hget("rec", h) or ""
+    names[j] = hget("name", h) or ""
+  end
+  for _, c in ipairs(cluster_ids) do
+    cl[#cl + 1] = c
+    cl[#cl + 1] = clusters[c]
+  end
+  redis.call("PEXPIRE", key("lock"), 15000)
+  return {states, cands, fulls, rarity, load, members, blobs, names, cl}
+
+elseif op == "commit" then
+  local token, cap, bands_per_doc = arg(), num(), num()
+  local err = own_lock(token)
+  if err then return err end
+  for _ = 1, num() do -- rejected: id, id shard, value
+    local id, idkey, value = arg(), key("id", arg()), arg()
+    redis.call("HSET", idkey, id, value)
+  end
+  for _ = 1, num() do -- records: handle, id, id shard, id entry, sketch
+    local h, id, idkey, entry, blob = num(), arg(), key("id", arg()), arg(), arg()
+    redis.call("HSET", idkey, id, entry)
+    hset("rec", h, blob)
+    hset("name", h, id)
+    redis.call("INCR", key("docs"))
+  end
+  for _ = 1, num() do -- bands: handle, band fields to insert (concatenated)
+    local h, fields = num(), arg()
+    local me = struct.pack(F.handle, h)
+    for i = 1, #fields, 5 do
+      local field = string.sub(fields, i, i + 4)
+      local k = lsh_key(field)
+      if redis.call("HSETNX", k, field, me) == 0 then
+        local v = redis.call("HGET", k, field)
+        if #v / 4 < cap then redis.call("HSET", k, field, v .. me) end
       end
     end
   end
-  local revised = {}
-  for _, m in ipairs(rest) do
-    set_root(m, new_root[m])
-    if new_root[m] ~= old_root then revised[#revised + 1] = m end
+  local fields = arg() -- rarity: fields counted once more (concatenated)
+  for i = 1, #fields, 5 do
+    local field = string.sub(fields, i, i + 4)
+    redis.call("HINCRBY", lsh_key(field), field, 1)
   end
-  local rows = {}
-  for _, m in ipairs(revised) do rows[#rows + 1] = row(m) end
-  return rows
-end
-
-local function link(h, neighbours)
-  if #neighbours == 0 then return {} end
-  local group, in_group, old_roots = {h}, {[h] = true}, {}
-  for _, x in ipairs(neighbours) do
-    local ex = edges(x)
-    ex[#ex + 1] = h
-    set_edges(x, ex)
-    local r = root_of(x)
-    if not r then
-      if not in_group[x] then
-        in_group[x] = true
-        group[#group + 1] = x
-      end
-    elseif not old_roots[r] then
-      old_roots[r] = true
-      for _, m in ipairs(members(r)) do
-        if not in_group[m] then
-          in_group[m] = true
-          group[#group + 1] = m
-        end
-      end
-    end
+  for _ = 1, num() do hset("member", num(), arg()) end
+  for _ = 1, num() do
+    if hset("cluster", num(), arg()) == 1 then redis.call("INCR", key("clusters")) end
   end
-  set_edges(h, neighbours)
-  local prior = {}
-  for _, m in ipairs(group) do prior[m] = root_of(m) end
-  for r, _ in pairs(old_roots) do redis.call("HDEL", K_MEMBERS, tostring(r)) end
-  local o = earliest(group)
-  table.sort(group)
-  redis.call("HSET", K_MEMBERS, tostring(o), pack_list(group))
-  local rows = {}
-  for _, m in ipairs(group) do
-    if prior[m] ~= o then set_root(m, o) end
-    if m ~= h and prior[m] ~= o then rows[#rows + 1] = row(m) end
+  for _ = 1, num() do
+    local c = num()
+    redis.call("APPEND", key("members", c), arg())
   end
-  return rows
-end
+  grow(tonumber(redis.call("GET", key("seq")) or 0) * (bands_per_doc + 8))
+  if LH_DIRTY then redis.call("HSET", key("meta"), "lsh_level", LEVEL, "lsh_split", SPLIT) end
+  redis.call("DEL", key("lock"))
+  return 1
 
-local function skip_row(id, reason) return {id, "", "", 0, 0, 0, 0, reason} end
-
-local function add(id, idkey, kind, fp, payload)
-  local revised = {}
-  local prev = redis.call("HGET", idkey, id)
-  if prev then
-    if string.sub(prev, 1, 1) == "s" then
-      if kind == "s" and string.sub(prev, 2, 9) == fp then return {skip_row(id, string.sub(prev, 10)), {}} end
+elseif op == "decisions" then
+  -- n, then per id: id, id shard. Per id: kind ("" unknown, "s" + reason, "h"), handle, member value,
+  -- cluster state, original's name
+  local out = {}
+  for _ = 1, num() do
+    local id, idkey = arg(), key("id", arg())
+    local prev = redis.call("HGET", idkey, id)
+    if not prev then
+      out[#out + 1] = {""}
+    elseif string.sub(prev, 1, 1) == "s" then
+      out[#out + 1] = {"s" .. string.sub(prev, 10)}
     else
-      local ph = tonumber(prev)
-      if kind == "i" and r_fp(rec(ph)) == fp then return {row(ph), {}} end
-      revised = remove(ph)
-    end
-  end
-  if kind == "s" then
-    redis.call("HSET", idkey, id, "s" .. fp .. payload)
-    return {skip_row(id, payload), revised}
-  end
-  local h = redis.call("INCR", K_SEQ)
-  write_rec(h, payload .. "\1")
-  local nk, nf = hshard(K_NAME, h)
-  redis.call("HSET", nk, nf, id)
-  name_cache[h] = id
-  redis.call("HSET", idkey, id, h)
-  grow(h)
-  local me = pack(h)
-  local cand, order = {}, {}
-  for b = 0, B - 1 do
-    -- insert first, then read (see dedupe/memory.py): the bucket as it was is the candidates.
-    -- Most buckets are new, and HSETNX settles those in one call (this loop is most of the script's time).
-    local field = band_prefix[b] .. string.sub(payload, b * BANDLEN + 1, (b + 1) * BANDLEN)
-    local key = lsh_key(field_x(field))
-    if redis.call("HSETNX", key, field, me) == 0 then
-      local v = redis.call("HGET", key, field)
-      redis.call("HSET", key, field, v .. me)
-      for i = 1, #v, 4 do
-        local c = (struct.unpack("<I4", v, i))
-        if not cand[c] then
-          cand[c] = true
-          order[#order + 1] = c
-        end
+      local h = struct.unpack(F.IdEntry, prev, 2)
+      local m = hget("member", h)
+      if not m then
+        out[#out + 1] = {"h", h}
+      else
+        local cs = hget("cluster", (struct.unpack(F.Member, m)))
+        local original = struct.unpack(F.ClusterState, cs)
+        out[#out + 1] = {"h", h, m, cs, hget("name", original)}
       end
     end
   end
-  local size = r_size(payload)
-  local neighbours = {}
-  for _, c in ipairs(order) do
-    local cs = rec(c)
-    if r_live(cs) and is_copy(matches(h, c), size, r_size(cs), r_figs(payload), r_figs(cs)) then neighbours[#neighbours + 1] = c end
-  end
-  for _, r in ipairs(link(h, neighbours)) do revised[#revised + 1] = r end
-  return {row(h), revised}
-end
+  return out
 
--- Replies for "add" are one string (parsing thousands of nested replies costs more than the work):
--- rows joined by \31 inside, fields by \30; per document "main row" \29 "revised rows"; documents \28.
-local function enc_row(r) return table.concat(r, "\30") end
-local out = {}
-if op == "add" then
-  local docs = {}
-  for i = 0, N - 1 do
-    local a = FIRST + i * 5
-    local res = add(ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4])
-    local rev = {}
-    for j, r in ipairs(res[2]) do rev[j] = enc_row(r) end
-    docs[#docs + 1] = enc_row(res[1]) .. "\29" .. table.concat(rev, "\31")
+elseif op == "records" then
+  local out = {}
+  for _ = 1, num() do
+    local h = num()
+    out[#out + 1] = {hget("rec", h) or "", hget("name", h) or ""}
   end
-  if LH_DIRTY then redis.call("HSET", K_META, "lsh_level", LEVEL, "lsh_split", SPLIT) end
-  return table.concat(docs, "\28")
-elseif op == "row" then
-  for i = 0, N - 1 do
-    local a = FIRST + i * 2
-    local id = ARGV[a]
-    local prev = redis.call("HGET", ARGV[a + 1], id)
-    if not prev then out[#out + 1] = {}
-    elseif string.sub(prev, 1, 1) == "s" then out[#out + 1] = skip_row(id, string.sub(prev, 10))
-    else out[#out + 1] = row(tonumber(prev)) end
-  end
-elseif op == "cluster" then
-  -- ARGV[13..]: original handles; returns per cluster the rows of its members, original first
-  for i = 0, N - 1 do
-    local r = tonumber(ARGV[FIRST + i])
-    local rows = {row(r)}
-    for _, m in ipairs(members(r)) do if m ~= r then rows[#rows + 1] = row(m) end end
-    out[#out + 1] = rows
-  end
+  return out
+
+elseif op == "members" then
+  -- cluster number, first entry, entries: member ids in order (the original is found by the caller)
+  local c, first, count = num(), num(), num()
+  local list = redis.call("GETRANGE", key("members", c), first * SIZE.MemberEntry,
+    (first + count) * SIZE.MemberEntry - 1)
+  local out = {}
+  for i = 1, #list, SIZE.MemberEntry do out[#out + 1] = hget("name", (struct.unpack(F.MemberEntry, list, i))) end
+  return out
 end
-return out
+return redis.error_reply("unknown operation " .. tostring(op))

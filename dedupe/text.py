@@ -1,5 +1,9 @@
 """Text normalisation and tokenising: page furniture out, one hash per word, vectorised.
 
+`tokenize` turns a batch of texts into the content tokens the sketches are built from: function words
+dropped, runs of figures folded into one token that remembers its value, and every token marked when
+it stands inside a quotation (see `mark_quotes`).
+
 Copies of a wire story differ in the lines around the story (photo credits, "Also read" links,
 "(With inputs from UNI)") and in the dateline. Those lines are removed before shingling so they neither
 hide a copy nor make two different stories look alike.
@@ -9,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zlib
 
 import numpy as np
 
@@ -64,22 +67,6 @@ def clean_lines(text: str) -> str:
             line = _DATELINE.sub("", line, count=1)
         kept.append(line)
     return "\n".join(kept)
-
-
-_FIGURE = re.compile(r"\d[\d,.]*\d")  # two or more characters: single digits are not figures
-_FIGURE_ASCII = re.compile(r"[0-9][0-9,.]*[0-9]")  # the same on ASCII text, and a third faster to scan
-FIGURE_BITS = 256
-
-
-def figure_mask(cleaned: str) -> bytes:
-    """The figures of a text (numbers of two or more characters, "505,000" = "505000") as a 256-bit set.
-
-    Reports from one agency template differ in exactly these; copies of one story keep them.
-    """
-    mask = 0
-    for f in (_FIGURE_ASCII if cleaned.isascii() else _FIGURE).findall(cleaned):
-        mask |= 1 << (zlib.crc32(f.replace(",", "").encode()) % FIGURE_BITS)
-    return mask.to_bytes(FIGURE_BITS // 8, "little")
 
 
 def words(text: str) -> str:
@@ -153,7 +140,8 @@ nor not now of off on once only or other our ours ourselves out over own same sh
 than that the their theirs them themselves then there these they this those through to too under until
 up very was we were what when where which while who whom why will with would you your yours yourself
 said says say told according s t its it's new one two three also
-""".split())
+rs usd inr us mr ms mrs
+""".split())  # the last line: currency and title words that copies spell differently (₹95 / Rs 95)
 
 
 def _stop_table() -> tuple[np.ndarray, np.uint64]:
@@ -174,3 +162,99 @@ def is_stopword(hashes: np.ndarray) -> np.ndarray:
     """Boolean mask: which word hashes are function words (one table probe per word)."""
     return _STOP_TABLE[(hashes & _STOP_MASK).astype(np.int64)] == hashes
 
+
+
+# --- quotations ---------------------------------------------------------------------------------------
+# Other outlets' own stories on one event quote the same statements, so quoted words are weak evidence of
+# copying. Quotes are marked in the text with two marker words before tokenising; each token then knows
+# whether it stands inside a quotation without any per-word Python.
+QUOTE_OPEN = "qqqopenqqq"
+QUOTE_CLOSE = "qqqcloseqqq"
+_QUOTE_MARK = re.compile('["\u201c\u201d]')
+
+
+def mark_quotes(cleaned: str) -> str:
+    """Wrap quoted passages in marker words. Curly quotes open and close; a straight quote toggles; a
+    quotation still open at the end of a paragraph ends there (multi-paragraph quotes reopen each one)."""
+    if '"' not in cleaned and "\u201c" not in cleaned and "\u201d" not in cleaned:
+        return cleaned
+    lines = []
+    for line in cleaned.split("\n"):
+        parts, quoted, last = [], False, 0
+        for m in _QUOTE_MARK.finditer(line):
+            mark = m.group()
+            now = True if mark == "\u201c" else False if mark == "\u201d" else not quoted
+            parts.append(line[last : m.start()])
+            if now != quoted:
+                parts.append(f" {QUOTE_OPEN} " if now else f" {QUOTE_CLOSE} ")
+            quoted, last = now, m.end()
+        parts.append(line[last:])
+        if quoted:
+            parts.append(f" {QUOTE_CLOSE} ")
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+_MARKERS = word_hashes(f"{QUOTE_OPEN} {QUOTE_CLOSE}")
+_DIGITS = np.zeros(256, dtype=np.int64)
+_DIGITS[ord("0") : ord("9") + 1] = 1
+FIGURE_TOKEN = np.uint64(0x5F1E5F1E5F1E5F1E)  # the masked stand-in for any figure
+
+
+class Tokens:
+    """Content tokens of a batch of texts, flat arrays with per-text bounds.
+
+    ``masked`` holds one 64-bit hash per token with every figure replaced by `FIGURE_TOKEN`; ``figure``
+    holds the figure's own value hash (0 for words); ``quoted`` marks tokens inside quotations. Token
+    ``doc`` says which text a token belongs to; ``words`` counts every word of each text before function
+    words were dropped.
+    """
+
+    def __init__(self, masked: np.ndarray, figure: np.ndarray, quoted: np.ndarray, doc: np.ndarray,
+                 n_texts: int, words: np.ndarray) -> None:
+        self.masked, self.figure, self.quoted, self.doc = masked, figure, quoted, doc
+        self.bounds = np.searchsorted(doc, np.arange(n_texts + 1))
+        self.words = words
+
+
+def tokenize(cleaned_texts: list[str]) -> Tokens:
+    """Content tokens of already cleaned texts (see `clean_lines`), all texts in one vectorised pass."""
+    encoded = [words(mark_quotes(t)).encode("utf-8", "replace") for t in cleaned_texts]
+    lengths = np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=len(encoded))
+    doc_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    data = b" ".join(encoded)
+    hashes, starts = word_hashes_at(data)
+    tok_doc = np.searchsorted(doc_start, starts, side="right") - 1
+    is_open, is_close = hashes == _MARKERS[0], hashes == _MARKERS[1]
+    level = np.cumsum(is_open.astype(np.int64)) - np.cumsum(is_close.astype(np.int64))
+    marker = is_open | is_close
+    words_per_text = np.bincount(tok_doc[~marker], minlength=len(encoded))
+    # a word is a figure when it holds a digit (prefix sums over the bytes: no Python per word)
+    raw = np.frombuffer(data, dtype=np.uint8)
+    digit_prefix = np.concatenate(([0], np.cumsum(_DIGITS[raw])))
+    ends = starts + _word_lengths(raw, starts)
+    is_figure = (digit_prefix[ends] - digit_prefix[starts]) > 0
+    # a run of figures ("73,648.62" is three words) becomes one token whose value is the run's; runs are
+    # found before function words go, so "0.52% to 24,466.85" stays two figures
+    keep = ~marker
+    hashes, tok_doc, level, is_figure = hashes[keep], tok_doc[keep], level[keep], is_figure[keep]
+    run_start = is_figure & ~(np.concatenate(([False], is_figure[:-1])) & (np.concatenate(([-1], tok_doc[:-1]))
+                                                                           == tok_doc))
+    run_id = np.cumsum(run_start) - 1
+    value = np.zeros(hashes.size, dtype=np.uint64)
+    if is_figure.any():
+        run_value = np.zeros(int(run_id.max()) + 1, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            np.add.at(run_value, run_id[is_figure], hashes[is_figure])
+        value[run_start] = run_value[run_id[run_start]] | np.uint64(1)
+    keep = (~is_figure & ~is_stopword(hashes)) | run_start
+    masked = np.where(is_figure, FIGURE_TOKEN, hashes)[keep]
+    return Tokens(masked, value[keep], level[keep] > 0, tok_doc[keep], len(encoded), words_per_text)
+
+
+def _word_lengths(raw: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Byte length of each word starting at `starts` (words end at a space or the end of the data)."""
+    spaces = np.flatnonzero(raw == 32)
+    nxt = np.searchsorted(spaces, starts)
+    end = np.where(nxt < spaces.size, spaces[np.minimum(nxt, spaces.size - 1)], raw.size)
+    return end - starts
