@@ -102,18 +102,28 @@ class Engine:
         changed: list[str] = []
         rerooted = None
         neighbours: list[int] = []
+        partners = [c for c, m in matches.items() if m.copy and view.cluster_of(c) is None]
         if chosen is not None:
             cluster = view.clusters[chosen]
             neighbours = [c for c, m in matches.items() if m.copy and view.cluster_of(c) == chosen]
             if _before(me, view.records[cluster.original]):
                 rerooted = chosen
             view.join(me, chosen)
-        else:
-            partners = [c for c, m in matches.items() if m.copy and view.cluster_of(c) is None]
-            if partners:
-                view.found(me, partners)
-                changed = [view.records[p].id for p in partners]
-                neighbours = partners
+            # Documents that came earlier and are verified copies of this one join now if the rule would
+            # let them join had they come after it: copies of the original, or of this member with evidence
+            # against the original too. So a cluster does not depend on the order its members came in.
+            original = view.clusters[chosen].original
+            for p in partners:
+                joins = original == h or compare(view.records[p].sketch, view.records[original].sketch,
+                                                 self.params).weak
+                if joins:
+                    view.join(view.records[p], chosen)
+                    changed.append(view.records[p].id)
+                    neighbours.append(p)
+        elif partners:
+            view.found(me, partners)
+            changed = [view.records[p].id for p in partners]
+            neighbours = partners
         view.count_rarity(sk, [matches[n].matched for n in neighbours])
         view.insert_bands(me, state)
         return Outcome(view.decision(h), changed, rerooted)

@@ -127,10 +127,12 @@ class Sketcher:
 
     def shingles(self, text: str) -> np.ndarray | str:
         """Distinct 32-bit content shingles of `text`, or the reason it is not indexed."""
-        tok = tokenize([clean_lines(text)])
-        sh = self._shingle_hashes(tok.masked)
         sk = self.sketch(text)
-        return sk.reason if isinstance(sk, Rejected) else np.unique(sh)
+        if isinstance(sk, Rejected):
+            return sk.reason
+        tok = tokenize([clean_lines(text[:MAX_TEXT_CHARS])])
+        n = min(tok.masked.size, MAX_TOKENS) - self.params.shingle_size + 1
+        return np.unique(self._shingle_hashes(tok.masked)[:n])
 
     def _shingle_hashes(self, tokens: np.ndarray) -> np.ndarray:
         """32-bit hash of every run of `shingle_size` tokens starting at each token (runs that would
