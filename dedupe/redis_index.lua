@@ -1,7 +1,7 @@
 -- Dedup index in Redis: storage for dedupe/engine.py's decisions. The key names and value layouts come
 -- from dedupe/keys.py, rendered above this line (key(), shard(), F.*, SIZE.*). ARGV[1] is the prefix,
 -- ARGV[2] the operation; each operation reads its own arguments from ARGV[3] on.
--- Every call is bounded by its batch (the Python side sends at most 100 documents a call), and joining a
+-- Every call is bounded by its batch (the Python side sends at most 50 documents a call), and joining a
 -- cluster touches its state and appends to its member list, whatever its size.
 
 local op = ARGV[2]

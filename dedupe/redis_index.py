@@ -37,10 +37,10 @@ from dedupe.record import Stored, decode
 from dedupe.sketch import Sketch
 
 _SCRIPT = lua_prelude() + (Path(__file__).with_name("redis_index.lua")).read_text(encoding="utf-8")
-CALL_DOCS = 100  # documents per Lua call (about 10 ms of Redis time each, measured in bench/dedupe.py)
+CALL_DOCS = 50  # documents per Lua call (a few ms of Redis time each; bench/dedupe.py prints the longest)
 LOCK_MS = 15_000  # a writer that dies frees the index after this long
 LOCK_WAIT_S = 60.0
-MEMBERS_PER_CALL = 2000
+MEMBERS_PER_CALL = 1000
 _OPEN = """
 local meta, seq, params, layout = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
 if redis.call("HEXISTS", meta, "params") == 0 and redis.call("EXISTS", seq) == 0 then
