@@ -102,7 +102,8 @@ def test_the_same_id_with_new_text_replaces_its_old_signature_and_splits_its_clu
     a, b = [s for s in ALL_STORIES if not s.cluster and not s.resembles and len(s.paragraphs) >= 6][:2]
     for det in (Detector(MemoryIndex()), Detector(RedisIndex(redis_client, prefix="t:replace"))):
         det.add_many([Document("a", "\n".join(a.paragraphs), "2022-01-01T00:00:00Z")])
-        assert det.add_many([Document("x", "\n".join(a.paragraphs[:-1]), "2022-01-02T00:00:00Z")])[0].duplicate_of == "a"
+        [d] = det.add_many([Document("x", "\n".join(a.paragraphs[:-1]), "2022-01-02T00:00:00Z")])
+        assert d.duplicate_of == "a"
         [d] = det.add_many([Document("x", "\n".join(b.paragraphs), "2022-01-02T00:00:00Z")])
         assert d.duplicate_of is None and d.cluster is None
         assert det.decision("a").cluster is None  # "a" is on its own again
