@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from dedupe.engine import Entry, Outcome
 from dedupe.model import Cluster, Decision, Document, Result, published_ts
 from dedupe.params import DedupeParams
-from dedupe.sketch import Rejected, Sketcher, text_fingerprint
+from dedupe.sketch import Sketcher
 
 MAX_ID_BYTES = 1024
 
@@ -49,14 +49,10 @@ class Detector:
         return [o.decision for o in self._add(list(docs))]
 
     def add(self, doc: Document) -> Result:
-        """Transitional (the crawl's current pipelines): one document, and the current decisions of the
-        documents this add changed. Use `add_many` and `decisions`."""
+        """Transitional, for the crawl's current pipelines (crawler/pipelines.py): one document, and the
+        current decisions of the other documents this add changed. Use `add_many` and `decisions`."""
         outcome = self._add([doc])[0]
-        changed = list(outcome.changed)
-        if outcome.rerooted is not None:
-            changed += [i for i in self.index.cluster_member_ids(outcome.rerooted) if i != doc.id]
-        current = self.index.decisions(changed) if changed else {}
-        return Result(outcome.decision, [current[i] for i in dict.fromkeys(changed) if i in current])
+        return Result(outcome.decision, outcome.changed)
 
     def _add(self, docs: list[Document]) -> list[Outcome]:
         outcomes: list[Outcome] = []
@@ -78,15 +74,14 @@ class Detector:
         sketches = self.sketcher.sketch_many(texts)
         entries: list[Entry] = []
         slots: list[int | Outcome] = []
-        for doc, text, sk in zip(docs, texts, sketches, strict=True):
+        for doc, sk in zip(docs, sketches, strict=True):
             doc_id = doc.id if isinstance(doc.id, str) else str(doc.id)
             problem = _bad_id(doc_id)
             if problem:  # cannot be stored: decided here, not indexed
-                slots.append(Outcome(Decision(doc_id, indexed=False, reason=problem), [], None))
+                slots.append(Outcome(Decision(doc_id, indexed=False, reason=problem), []))
                 continue
             slots.append(len(entries))
-            entries.append((doc_id, published_ts(doc.published), sk if sk else Rejected("too_short",
-                                                                                     text_fingerprint(text))))
+            entries.append((doc_id, published_ts(doc.published), sk))
         done = self.index.add_batch(entries) if entries else []
         return [done[s] if isinstance(s, int) else s for s in slots]
 

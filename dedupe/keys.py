@@ -10,21 +10,21 @@ never builds or parses a key name of its own.
 key             type    content                                                               grows with
 ==============  ======  ====================================================================  ===============
 meta            hash    ``params`` fingerprint, ``layout`` version, LSH linear-hashing state  fixed
-seq             string  last handle given out                                                 fixed
+seq             string  last document handle given out                                       fixed
+cseq            string  last cluster number given out                                         fixed
 docs            string  indexed documents now in the index                                    fixed
 clusters        string  clusters now in the index                                             fixed
 lock            string  token of the writer deciding a batch (expires: a dead writer frees it) fixed
 id:{n}          hash    article id -> ``h`` + `IdEntry` (handle, text fingerprint), or ``s`` + fingerprint  documents
                         + reason for texts recorded but not indexed; n = crc32(id) % 1024
-name:{h/128}    hash    h % 128 -> article id                                                 documents
+name:{h/128}    hash    h % 128 -> publication time (f64) + article id (the order decisions follow) documents
 rec:{h/128}     hash    h % 128 -> the document's sketch (`dedupe.record`)                    documents
-member:{h/128}  hash    h % 128 -> `Member` (cluster, reference, similarity, containment)     cluster members
-cluster:{c/128} hash    c % 128 -> `ClusterState` (original handle, size); c = founder's handle  clusters
-members:{c}     string  packed `MemberEntry` (handle, published) of every member, appended    cluster size
-lsh:{s}         hash    band byte + 32-bit band value -> packed u32 handles (capped at        documents
-                        ``bucket_cap``); `RARITY_TAG` + 32-bit shingle -> unrelated documents
-                        holding it. s is the field's shard under linear hashing (shards split
-                        one at a time as the index grows, ~64 fields each)
+member:{h/128}  hash    h % 128 -> `Member` (cluster, similarity, containment, flags)         cluster members
+cluster:{c/128} hash    c % 128 -> `ClusterState` (original's handle, size)                   clusters
+set:{c}         set     handles of the cluster's members (intset while small)                 cluster size
+lsh:{s}         hash    band byte + 32-bit band value -> packed u32 handles (at most          documents
+                        ``bucket_cap``). s is the field's shard under linear hashing (shards
+                        split one at a time as the index grows, ~64 fields each)
 ==============  ======  ====================================================================  ===============
 """
 
@@ -37,16 +37,15 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 DEFAULT_PREFIX = "jen:dedupe"
-LAYOUT_VERSION = "3"  # 3: verified clusters, sketches per document (2: linear-hashed shards, 1: older)
+LAYOUT_VERSION = "4"  # 4: clusters decided in publication order (3: rarity counts, 2: linear-hashed shards)
 ID_SHARDS = 1024
 HANDLES_PER_SHARD = 128
-RARITY_TAG = 255  # first byte of rarity-count fields in the lsh shards (band fields start with 0..63)
 
 # name -> (template, type); "{}" is the shard or cluster number
 KEYS: dict[str, str] = {
-    "meta": "meta", "seq": "seq", "docs": "docs", "clusters": "clusters", "lock": "lock",
+    "meta": "meta", "seq": "seq", "cseq": "cseq", "docs": "docs", "clusters": "clusters", "lock": "lock",
     "id": "id:{}", "name": "name:{}", "rec": "rec:{}", "member": "member:{}", "cluster": "cluster:{}",
-    "members": "members:{}", "lsh": "lsh:{}",
+    "set": "set:{}", "lsh": "lsh:{}",
 }
 
 
@@ -57,21 +56,23 @@ class IdEntry(NamedTuple):
     fingerprint: bytes
 
 
+VIA_ORIGINAL = 1  # `Member.flags`: joined as a verified copy of the cluster's original
+
+
 class Member(NamedTuple):
-    """Value in ``member:{h/128}``: the cluster a document belongs to, and its similarity and containment
-    (x 10,000) against ``reference``, the cluster's original when they were measured."""
+    """Value in ``member:{h/128}``: the cluster a document belongs to, its similarity and containment
+    (x 10,000) against the cluster's original, and how it joined (`VIA_ORIGINAL`)."""
 
     cluster: int
-    reference: int
     similarity: int
     containment: int
+    flags: int
 
 
 class RecordHeader(NamedTuple):
     """Start of a document's value in ``rec:{h/128}``; `dedupe.record` writes what follows: ``bands``
     u32 band values, then the sketch's shingles, quote bits and figures."""
 
-    fingerprint: bytes
     published: float
     tokens: int
     figures: int
@@ -79,20 +80,16 @@ class RecordHeader(NamedTuple):
 
 
 class ClusterState(NamedTuple):
+    """Value in ``cluster:{c/128}``: the original (earliest-published member) and the member count."""
+
     original: int
     size: int
 
 
-class MemberEntry(NamedTuple):
-    handle: int
-    published: float
-
-
 # struct formats (the same codes work in Python's struct and in Redis Lua's struct library)
-FORMATS: dict[str, str] = {"IdEntry": "<I8s", "Member": "<IIHH", "ClusterState": "<II", "MemberEntry": "<Id",
-                           "RecordHeader": "<8sdHHB", "handle": "<I", "band": "<I"}
-_TYPES = {"IdEntry": IdEntry, "Member": Member, "ClusterState": ClusterState, "MemberEntry": MemberEntry,
-          "RecordHeader": RecordHeader}
+FORMATS: dict[str, str] = {"IdEntry": "<I8s", "Member": "<IHHB", "ClusterState": "<II",
+                           "RecordHeader": "<dHHB", "handle": "<I", "band": "<I", "published": "<d"}
+_TYPES = {"IdEntry": IdEntry, "Member": Member, "ClusterState": ClusterState, "RecordHeader": RecordHeader}
 
 
 def pack(value: NamedTuple) -> bytes:
@@ -134,7 +131,7 @@ def lua_prelude() -> str:
     for kind, fmt in FORMATS.items():  # Python's "8s" (8 bytes) is "c8" in Lua's struct library
         lua_fmt = re.sub(r"(\d+)s", r"c\1", fmt)
         lines.append(f'F["{kind}"] = "{lua_fmt}"; SIZE["{kind}"] = {struct.calcsize(fmt)}')
-    lines += [f"local PER_SHARD = {HANDLES_PER_SHARD}", f"local RARITY_TAG = {RARITY_TAG}",
+    lines += [f"local PER_SHARD = {HANDLES_PER_SHARD}",
               "local function key(name, n)",
               "  local t = T[name]",
               "  if n == nil then return PREFIX .. ':' .. t[1] end",

@@ -12,7 +12,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class DedupeParams:
-    """How texts are shingled, sketched, bucketed and judged (see dedupe/verify.py for the rule).
+    """How texts are shingled, sketched, bucketed and judged (see dedupe/verify.py and dedupe/engine.py).
 
     Candidates come from ``bands`` LSH bands of ``rows`` datasketch MinHash values over content
     shingles; each candidate is verified on the word runs the two texts share.
@@ -29,14 +29,17 @@ class DedupeParams:
     # `containment_threshold`; or when their overall (Jaccard) overlap reaches `jaccard_threshold`.
     containment_threshold: float = 0.3
     jaccard_threshold: float = 0.5
-    weak_containment: float = 0.25  # a document with weaker links joins a cluster only through two members
+    weak_containment: float = 0.25  # evidence that counts only beside a verified copy of another member
     min_shared: int = 20  # shared content words (weighted) below this are a quote or a phrase, not a copy
     quote_weight: float = 0.25  # weight of shared words inside quotations (other stories quote them too)
     tail_weight: float = 2.0  # both texts going on with other words after the shared part: a template intro
     figure_disagreements: int = 3  # this many figures that differ in shared sentences: a template report
-    rarity: float = 1.0  # shared runs seen in n other unrelated documents weigh 1 / (1 + rarity * n)
-    bucket_cap: int = 64  # an LSH bucket holding this many documents is boilerplate: not read, not grown
-    max_candidates: int = 24  # candidates verified per document (those sharing the most bands)
+    # Words a document shares with n earlier neighbours of other stories weigh 1 / (1 + rarity * n):
+    # boilerplate (a template's background paragraph, a series intro) recurs across stories.
+    rarity: float = 1.0
+    max_days_apart: int = 7  # two dated pages further apart are other days' stories (0: no date rule)
+    bucket_cap: int = 64  # an LSH bucket holding this many documents takes no more (it is still read)
+    max_candidates: int = 24  # earlier documents verified per document (those sharing the most bands)
     seed: int = 1  # seeds the hash functions; every process sharing an index must use the same
 
     def __post_init__(self) -> None:
@@ -45,7 +48,7 @@ class DedupeParams:
                 raise ValueError(f"dedupe.{name}: got {getattr(self, name)!r}, expected {expected}")
 
         ints = ("shingle_size", "num_perm", "bands", "rows", "min_tokens", "min_shingles", "min_shared",
-                "figure_disagreements", "bucket_cap", "max_candidates", "seed")
+                "figure_disagreements", "max_days_apart", "bucket_cap", "max_candidates", "seed")
         for name in ints:
             value = getattr(self, name)
             need(isinstance(value, int) and not isinstance(value, bool), name, "a whole number")
@@ -58,8 +61,9 @@ class DedupeParams:
         need(self.min_shingles >= 1, "min_shingles", ">= 1")
         need(self.min_shared >= 1, "min_shared", ">= 1")
         need(self.figure_disagreements >= 1, "figure_disagreements", ">= 1")
-        need(2 <= self.bucket_cap <= 10_000, "bucket_cap", "2 to 10000")
-        need(1 <= self.max_candidates <= 256, "max_candidates", "1 to 256")
+        need(0 <= self.max_days_apart <= 3650, "max_days_apart", "0 (off) to 3650")
+        need(2 <= self.bucket_cap <= 255, "bucket_cap", "2 to 255")
+        need(1 <= self.max_candidates <= 64, "max_candidates", "1 to 64")
         for name in ("jaccard_threshold", "containment_threshold", "weak_containment"):
             value = getattr(self, name)
             need(_number(value) and 0 < value <= 1.01, name, "a number in (0, 1] (values above 1 switch the test off)")

@@ -1,8 +1,8 @@
-"""A document's sketch as stored in the index (``rec:{h/128}``), and back.
+"""A document as the decision rules see it, and its sketch as stored in the index (``rec:{h/128}``).
 
-Layout: `RecordHeader` (fingerprint, published, token and figure counts, band count), the band values
-(u32), the shingles (u16, document order), the quote bits (one per token), the figures' positions (u16)
-and values (u16). The tracked shingles are not stored: only a new document's own are ever looked up.
+Layout of a stored sketch: `RecordHeader` (published, token and figure counts, band count), the band
+values (u32), the shingles (u16, document order), the quote bits (one per token), the figures'
+positions (u16) and values (u16).
 """
 
 from __future__ import annotations
@@ -16,23 +16,26 @@ from dedupe.keys import FORMATS, RecordHeader, pack, unpack
 from dedupe.sketch import Sketch
 
 _HEADER = struct.calcsize(FORMATS["RecordHeader"])
-_NO_TRACKED = np.zeros(0, dtype=np.uint32)
-_NO_POSITIONS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
 class Stored:
-    """A document as the decision rules see it: its id, publication time and sketch."""
+    """An indexed document: handle, id, publication time (POSIX seconds) and sketch."""
 
     handle: int
     id: str
     published: float
     sketch: Sketch
 
+    @property
+    def key(self) -> tuple[float, bytes]:
+        """Publication order: earlier first, ties by id (code points). Decisions follow this order."""
+        return self.published, self.id.encode("utf-8", "surrogatepass")
+
 
 def encode(sketch: Sketch, published: float) -> bytes:
     where = np.flatnonzero(sketch.figures).astype("<u2")
-    header = RecordHeader(sketch.fingerprint, published, sketch.size, where.size, sketch.bands.size)
+    header = RecordHeader(published, sketch.size, where.size, sketch.bands.size)
     return b"".join((pack(header), sketch.bands.astype("<u4").tobytes(), sketch.shingles.astype("<u2").tobytes(),
                      np.packbits(sketch.quoted).tobytes(), where.tobytes(),
                      sketch.figures[where].astype("<u2").tobytes()))
@@ -55,6 +58,5 @@ def decode(handle: int, doc_id: str, raw: bytes, shingle_size: int) -> Stored:
     values = np.frombuffer(raw, dtype="<u2", count=nf, offset=at + 2 * nf)
     figures = np.zeros(n, dtype=np.uint16)
     figures[where] = values
-    sketch = Sketch(bands.astype(np.uint32), shingles.astype(np.uint16), quoted, figures, _NO_TRACKED,
-                    _NO_POSITIONS, header.fingerprint)
+    sketch = Sketch(bands.astype(np.uint32), shingles.astype(np.uint16), quoted, figures, b"")
     return Stored(handle, doc_id, header.published, sketch)

@@ -1,12 +1,14 @@
 """Index in Redis, shared by several crawler processes and surviving restarts.
 
-A batch is decided in three steps: the writer takes the index's lock (a key with a token that expires,
-so a writer that dies frees it), one Lua call (``prepare``) reads what the index holds near the batch,
-this process decides (`dedupe.engine`, the same code as the in-memory index), and one Lua call
-(``commit``) writes the decisions and frees the lock. Writers take turns; readers never wait. Each Lua
-call handles at most `CALL_DOCS` documents and touches a bounded number of keys, so none holds Redis
-for long whatever the size of the index or of a cluster. Nothing is pickled: sketches and packed
-values are little-endian bytes (layouts in `dedupe.keys`), ids are plain strings.
+A batch is decided under the index's lock (a key with a token that expires, so a writer that dies frees
+it): one Lua call per `CALL_DOCS` documents (``prepare``) reserves handles, inserts their bands and
+returns what shares their buckets; this process decides (`dedupe.engine`, the same code as the
+in-memory index), fetching more with ``lookup`` and ``load`` calls when late arrivals send it back to
+later documents; ``commit`` calls write the decisions, the last one frees the lock. Writers take turns;
+readers never wait. Every call carries at most a fixed amount of work (`CALL_DOCS` documents,
+`CALL_HANDLES` handles, `CALL_WORK` elementary writes), so none holds Redis for long whatever the size of
+the index or of a cluster. Nothing is pickled: sketches and packed values are little-endian bytes
+(layouts in `dedupe.keys`), ids are plain strings.
 """
 
 from __future__ import annotations
@@ -15,32 +17,36 @@ import os
 import struct
 import time
 import zlib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from dedupe.engine import Commit, Engine, Entry, EntryState, Outcome, Snapshot, decisions_of
+import numpy as np
+
+from dedupe.engine import Commit, Engine, Entry, Loaded, Outcome, Prepared, decision_of
 from dedupe.keys import (
+    FORMATS,
     ID_SHARDS,
     LAYOUT_VERSION,
-    RARITY_TAG,
-    ClusterState,
     DedupeKeys,
     IdEntry,
-    Member,
     lua_prelude,
     pack,
     unpack,
 )
 from dedupe.model import Decision
 from dedupe.params import DedupeParams
-from dedupe.record import Stored, decode
+from dedupe.record import Stored, decode, encode
 from dedupe.sketch import Sketch
 
 _SCRIPT = lua_prelude() + (Path(__file__).with_name("redis_index.lua")).read_text(encoding="utf-8")
-CALL_DOCS = 50  # documents per Lua call (a few ms of Redis time each; bench/dedupe.py prints the longest)
+CALL_DOCS = 50  # documents per prepare or lookup call at most (the script stops earlier when buckets are full)
+CALL_HANDLES = 200  # handles per load call (each: three or four hash reads)
+CALL_WORK = 500  # elementary writes per commit call (a document leaving its buckets counts 2 per band)
+CALL_IDS = 500  # ids per decisions call
 LOCK_MS = 15_000  # a writer that dies frees the index after this long
 LOCK_WAIT_S = 60.0
-MEMBERS_PER_CALL = 1000
+CACHE_DOCS = 8192  # decoded sketches kept in this process (a handle's sketch never changes)
 _OPEN = """
 local meta, seq, params, layout = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
 if redis.call("HEXISTS", meta, "params") == 0 and redis.call("EXISTS", seq) == 0 then
@@ -48,6 +54,7 @@ if redis.call("HEXISTS", meta, "params") == 0 and redis.call("EXISTS", seq) == 0
 end
 return redis.call("HMGET", meta, "params", "layout")
 """
+_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end"
 
 
 class ParamsMismatch(ValueError):
@@ -65,8 +72,10 @@ class RedisIndex:
         self.keys = DedupeKeys(prefix)
         self._engine = Engine(self.params)
         self._script = client.register_script(_SCRIPT)
+        self._token = ""
+        self._cache: OrderedDict[int, Stored] = OrderedDict()
         fingerprint = self.params.fingerprint()
-        shards0 = max(1, initial_handles * (self.params.bands + 8) // 64)
+        shards0 = max(1, initial_handles * self.params.bands // 64)
         stored, layout = (_text(v) if v is not None else None
                           for v in client.eval(_OPEN, 2, self.keys.key("meta"), self.keys.key("seq"), fingerprint,
                                                LAYOUT_VERSION, shards0))
@@ -84,123 +93,132 @@ class RedisIndex:
 
     # --- adding -----------------------------------------------------------------------------------
     def add_batch(self, entries: list[Entry]) -> list[Outcome]:
-        """Decide and add (id, published timestamp, sketch) entries in order (ids unique in a batch)."""
-        out: list[Outcome] = []
-        for i in range(0, len(entries), CALL_DOCS):
-            out += self._add(entries[i : i + CALL_DOCS])
-        return out
-
-    def _add(self, entries: list[Entry]) -> list[Outcome]:
-        token = os.urandom(12).hex()
+        """Decide and add (id, published timestamp, sketch) entries (ids unique in a batch)."""
+        self._token = os.urandom(12).hex()
         deadline = time.monotonic() + LOCK_WAIT_S
         pause = 0.001
-        while not self.client.set(self.keys.key("lock"), token, nx=True, px=LOCK_MS):
+        while not self.client.set(self.keys.key("lock"), self._token, nx=True, px=LOCK_MS):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the dedup index '{self.keys.prefix}' stayed locked for {LOCK_WAIT_S:.0f} s")
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
         try:
-            snapshot = self._prepare(token, entries)
-            outcomes, commit = self._engine.decide(entries, snapshot)
-            self._commit(token, commit)
-            return outcomes
+            return self._engine.run(self, entries)
         finally:
-            self.client.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end", 1,
-                             self.keys.key("lock"), token)
+            self.client.eval(_RELEASE, 1, self.keys.key("lock"), self._token)
 
-    def _prepare(self, token: str, entries: list[Entry]) -> Snapshot:
-        p = self.params
-        args: list[Any] = [token, p.bucket_cap, p.max_candidates, p.bands, len(entries)]
-        for doc_id, _, sk in entries:
-            indexed = isinstance(sk, Sketch)
-            args += [doc_id, _id_shard(doc_id), "i" if indexed else "s", sk.fingerprint,
-                     _band_fields(sk.bands) if indexed else b"",
-                     b"".join(_rarity_field(t) for t in sk.tracked.tolist()) if indexed else b""]
-        states, cands, fulls, rarity, load, members, blobs, names, cl = self._call("prepare", *args)
-        snap_states = []
-        counts: dict[int, int] = {}
-        at = 0
-        for (_, _, sk), state, cand, full in zip(entries, states, cands, fulls, strict=True):
-            kind, _, value = _text(state).partition(":")
-            es = EntryState(full=int(full) & 0xFFFFFFFF)
-            if kind == "same":
-                es.same = int(value)
-            elif kind == "rejected":
-                es.same_reason = value
-            elif value:
-                es.handle = int(value)
-            es.candidates = [(h, mask & 0xFFFFFFFF) for h, mask in struct.iter_unpack("<Ii", cand)]
-            snap_states.append(es)
-            if isinstance(sk, Sketch):
-                for t in sk.tracked.tolist():
-                    if rarity[at]:
-                        counts[t] = int(rarity[at])
-                    at += 1
-        handles = [int(h) for h in load]
-        name_of = {h: _text(n) for h, n in zip(handles, names, strict=True)}
-        records = {h: decode(h, name_of[h], b, p.shingle_size) for h, b in zip(handles, blobs, strict=True) if b}
-        member_of = {h: unpack("Member", m) for h, m in zip(handles, members, strict=True) if m}
-        clusters = {int(cl[i]): unpack("ClusterState", cl[i + 1]) for i in range(0, len(cl), 2)}
-        return Snapshot(snap_states, records, member_of, clusters, name_of, counts)  # type: ignore[arg-type]
+    def prepare(self, entries: list[Entry]) -> list[Prepared]:
+        out: list[Prepared] = []
+        while len(out) < len(entries):  # a call does at most CALL_DOCS entries, fewer when buckets are full
+            chunk = entries[len(out) : len(out) + CALL_DOCS]
+            args: list[Any] = [self._token, self.params.bucket_cap, self.params.bands, len(chunk)]
+            for doc_id, _, sk in chunk:
+                indexed = isinstance(sk, Sketch)
+                args += [doc_id, _id_shard(doc_id), "i" if indexed else "s", sk.fingerprint,
+                         _band_fields(sk.bands) if isinstance(sk, Sketch) else b""]
+            for state, handle, old, hits in self._call("prepare", *args):
+                kind = _text(state)
+                if kind == "same_rejected":
+                    out.append(Prepared(kind, reason=_text(hits)))
+                else:
+                    out.append(Prepared(kind, handle=int(handle), old=int(old), hits=_hits(hits)))
+        return out
 
-    def _commit(self, token: str, c: Commit) -> None:
-        args: list[Any] = [token, self.params.bucket_cap, self.params.bands, len(c.rejected)]
+    def lookup(self, handles: list[int]) -> dict[int, dict[int, int]]:
+        out: dict[int, dict[int, int]] = {}
+        done = 0
+        while done < len(handles):  # as many as a call's budget allows
+            chunk = handles[done : done + CALL_DOCS]
+            rows = self._call("lookup", *chunk)
+            out.update(zip(chunk, (_hits(v) for v in rows), strict=False))
+            done += len(rows)
+        return out
+
+    def order(self, handles: list[int]) -> dict[int, tuple[float, bytes]]:
+        out = {}
+        for i in range(0, len(handles), CALL_IDS):
+            chunk = handles[i : i + CALL_IDS]
+            for h, name in zip(chunk, self._call("names", *chunk), strict=True):
+                if name:
+                    out[h] = (_PUBLISHED.unpack_from(name)[0], name[_PUBLISHED.size :])
+        return out
+
+    def load(self, handles: list[int]) -> Loaded:
+        loaded = Loaded({}, {}, {})
+        for i in range(0, len(handles), CALL_HANDLES):
+            chunk = handles[i : i + CALL_HANDLES]
+            rows, states, extra = self._call("load", *(h if h not in self._cache else -h for h in chunk))
+            for h, blob, name, member in [*rows, *extra]:
+                self._row(int(h), blob, name, member, loaded)
+            for j in range(0, len(states), 2):
+                if states[j + 1]:
+                    loaded.clusters[int(states[j])] = unpack("ClusterState", states[j + 1])  # type: ignore[assignment]
+        return loaded
+
+    def _row(self, h: int, blob: bytes, name: bytes, member: bytes, loaded: Loaded) -> None:
+        if blob == b"-" and name and h in self._cache:
+            doc = self._cache[h]
+            self._cache.move_to_end(h)
+        elif blob and blob != b"-" and name:
+            doc = decode(h, _text(name[_PUBLISHED.size :]), blob, self.params.shingle_size)
+            self._cache[h] = doc
+            if len(self._cache) > CACHE_DOCS:
+                self._cache.popitem(last=False)
+        else:
+            return  # gone (or written by a writer that died before committing)
+        loaded.docs[h] = doc
+        loaded.members[h] = unpack("Member", member) if member else None  # type: ignore[assignment]
+
+    def members(self, cluster: int) -> list[int]:
+        return sorted(int(h) for h in self.client.sscan_iter(self.keys.key("set", cluster), count=1000))
+
+    def reserve_clusters(self, n: int) -> list[int]:
+        last = int(self.client.incrby(self.keys.key("cseq"), n))
+        return list(range(last - n + 1, last + 1))
+
+    def commit(self, c: Commit) -> None:
+        ops: list[tuple[int, list[Any]]] = []  # (work, arguments)
         for doc_id, fp, reason in c.rejected:
-            args += [doc_id, _id_shard(doc_id), b"s" + fp + reason.encode()]
-        args.append(len(c.records))
-        for h, doc_id, fp, blob in c.records:
-            args += [h, doc_id, _id_shard(doc_id), b"h" + pack(IdEntry(h, fp)), blob]
-        args.append(len(c.bands))
-        for h, bands in c.bands:
-            values = c.band_values[h]
-            args += [h, b"".join(bytes([b]) + struct.pack("<I", int(values[b])) for b in bands)]
-        args.append(b"".join(_rarity_field(t) for t in c.rarity))
-        args.append(len(c.members))
-        for h, m in c.members.items():
-            args += [h, pack(m)]
-        args.append(len(c.clusters))
-        for n, state in c.clusters.items():
-            args += [n, pack(state)]
-        args.append(len(c.appends))
-        for n, h, published in c.appends:
-            args += [n, struct.pack("<Id", h, published)]
-        self._call("commit", *args)
+            ops.append((1, ["R", doc_id, _id_shard(doc_id), b"s" + fp + reason.encode()]))
+        for old in c.removed:
+            ops.append((2 * self.params.bands + 2, ["X", old.handle, _band_fields(old.sketch.bands)]))
+            self._cache.pop(old.handle, None)
+        for doc, fp in c.records:
+            ops.append((4, ["D", doc.handle, doc.id, _id_shard(doc.id), b"h" + pack(IdEntry(doc.handle, fp)),
+                            encode(doc.sketch, doc.published), _name(doc)]))
+        ops += [(1, ["M", h, pack(m) if m is not None else b""]) for h, m in c.members.items()]
+        ops += [(1, ["L", n, h]) for n, h in c.leaves]
+        ops += [(1, ["J", n, h]) for n, h in c.joins if c.clusters.get(n, True) is not None]
+        ops += [(2, ["C", n, pack(s) if s is not None else b""]) for n, s in c.clusters.items()]
+        calls: list[list[Any]] = [[]]
+        work = 0
+        for cost, args in ops:
+            if work + cost > CALL_WORK and calls[-1]:
+                calls.append([])
+                work = 0
+            calls[-1] += args
+            work += cost
+        for i, args in enumerate(calls):
+            self._call("commit", self._token, int(i == len(calls) - 1), self.params.bucket_cap, *args)
 
     # --- reading ----------------------------------------------------------------------------------
     def decisions(self, doc_ids: list[str]) -> dict[str, Decision]:
-        """Current decisions (ids never added are left out), one Lua call per 500 ids."""
+        """Current decisions (ids never added are left out), one Lua call per `CALL_IDS` ids."""
         out: dict[str, Decision] = {}
-        for i in range(0, len(doc_ids), 500):
-            chunk = doc_ids[i : i + 500]
-            args: list[Any] = [len(chunk)]
+        for i in range(0, len(doc_ids), CALL_IDS):
+            chunk = doc_ids[i : i + CALL_IDS]
+            args: list[Any] = []
             for doc_id in chunk:
                 args += [doc_id, _id_shard(doc_id)]
-            rows = self._call("decisions", *args)
-            found: dict[str, tuple[str, object]] = {}
-            members: dict[int, Member] = {}
-            clusters: dict[int, ClusterState] = {}
-            names: dict[int, str] = {}
-            for doc_id, row in zip(chunk, rows, strict=True):
+            for doc_id, row in zip(chunk, self._call("decisions", *args), strict=True):
                 kind = _text(row[0])
                 if kind.startswith("s"):
-                    found[doc_id] = ("rejected", kind[1:])
+                    out[doc_id] = Decision(doc_id, indexed=False, reason=kind[1:])
                 elif kind == "h":
-                    h = int(row[1])
-                    found[doc_id] = ("handle", h)
-                    names[h] = doc_id
-                    if len(row) > 2:
-                        m = unpack("Member", row[2])
-                        state = unpack("ClusterState", row[3])
-                        assert isinstance(m, Member) and isinstance(state, ClusterState)
-                        members[h], clusters[m.cluster] = m, state
-                        names[state.original] = _text(row[4])
-            out.update(decisions_of(chunk, found.get, members, clusters, names, self._records, self.params))
+                    member = unpack("Member", row[1]) if len(row) > 1 else None
+                    original = _text(row[2][_PUBLISHED.size :]) if len(row) > 2 and row[2] else None
+                    out[doc_id] = decision_of(doc_id, member, original)  # type: ignore[arg-type]
         return out
-
-    def _records(self, handles: list[int]) -> dict[int, Stored]:
-        rows = self._call("records", len(handles), *handles)
-        return {h: decode(h, _text(n), b, self.params.shingle_size) for h, (b, n) in zip(handles, rows, strict=True)
-                if b}
 
     def cluster_ids(self) -> list[int]:
         out = []
@@ -210,18 +228,15 @@ class RedisIndex:
         return sorted(out)
 
     def cluster_member_ids(self, cluster: int) -> list[str]:
-        """Ids of a cluster's members, the original first (member lists are read in chunks)."""
+        """Ids of a cluster's members, the original first (names are read in chunks)."""
         state = self.client.hget(self.keys.key("cluster", cluster // 128), str(cluster % 128))
         if state is None:
             return []
         original = unpack("ClusterState", state).original  # type: ignore[attr-defined]
-        first = self.client.hget(self.keys.key("name", original // 128), str(original % 128))
-        size = self.client.strlen(self.keys.key("members", cluster)) // struct.calcsize("<Id")
-        ids: list[str] = []
-        for at in range(0, size, MEMBERS_PER_CALL):
-            ids += [_text(n) for n in self._call("members", cluster, at, MEMBERS_PER_CALL)]
-        head = _text(first)
-        return [head] + [i for i in ids if i != head]
+        handles = [h for h in self.members(cluster) if h != original]
+        names = self.order([original, *handles])
+        head = _text(names[original][1]) if original in names else ""
+        return [head, *sorted(_text(names[h][1]) for h in handles if h in names)]
 
     def cluster_of(self, doc_id: str) -> int | None:
         raw = self.client.hget(self.keys.id_shard(doc_id), doc_id)
@@ -238,6 +253,14 @@ class RedisIndex:
                 "handles": int(seq or 0)}
 
 
+_PUBLISHED = struct.Struct(FORMATS["published"])
+
+
+def _name(doc: Stored) -> bytes:
+    """A handle's name value: its publication time, then its id (the order decisions follow)."""
+    return _PUBLISHED.pack(doc.published) + doc.id.encode("utf-8", "surrogatepass")
+
+
 def _text(value: Any) -> str:
     return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else str(value)
 
@@ -246,9 +269,27 @@ def _id_shard(doc_id: str) -> int:
     return zlib.crc32(doc_id.encode("utf-8")) % ID_SHARDS
 
 
-def _band_fields(bands: Any) -> bytes:
-    return b"".join(bytes([b]) + struct.pack("<I", int(v)) for b, v in enumerate(bands.tolist()))
+def _band_fields(bands: np.ndarray) -> bytes:
+    """Band byte + little-endian u32 value for every band, concatenated (the LSH field names)."""
+    out = np.empty((bands.size, 5), dtype=np.uint8)
+    out[:, 0] = np.arange(bands.size)
+    out[:, 1:] = bands.astype("<u4").view(np.uint8).reshape(-1, 4)
+    return out.tobytes()
 
 
-def _rarity_field(t: int) -> bytes:
-    return bytes([RARITY_TAG]) + struct.pack("<I", t)
+def _hits(raw: bytes) -> dict[int, int]:
+    """Decode bucket contents (band byte, count byte, u32 handles) into handle -> mask of bands shared."""
+    if not raw:
+        return {}
+    handles, bits = [], []
+    at = 0
+    while at < len(raw):
+        band, count = raw[at], raw[at + 1]
+        handles.append(np.frombuffer(raw, dtype="<u4", count=count, offset=at + 2))
+        bits.append(np.full(count, 1 << band, dtype=np.uint64))
+        at += 2 + 4 * count
+    h, b = np.concatenate(handles), np.concatenate(bits)
+    order = np.argsort(h, kind="stable")
+    h, b = h[order], b[order]
+    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
+    return dict(zip(h[starts].tolist(), np.bitwise_or.reduceat(b, starts).tolist(), strict=True))

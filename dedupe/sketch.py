@@ -12,15 +12,12 @@ dropped, figures masked), hashed to 32 bits in one vectorised pass over a whole 
 * ``quoted`` and ``figures``: which tokens stand in quotations, and the value of every figure, so the
   verifier can weigh shared quotes less and tell a template report (same sentences, other figures)
   from a copy.
-* ``tracked``: a fixed 1/16 sample of the shingles, as 32-bit hashes *with* their figures (a template's
-  sentence skeleton recurs every day, its figures do not), and where each stands; the index counts in
-  how many unrelated documents each was seen (rarity, see `dedupe.verify`). Only a new document's own
-  tracked shingles are ever looked up, so they are not stored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -34,9 +31,8 @@ from dedupe.text import _mix64, clean_lines, tokenize
 REPETITIVE_RATIO = 0.2  # fewer distinct shingles than this share of all: a repeated phrase, not prose
 MAX_TEXT_CHARS = 400_000  # longer texts are cut before sketching (a page is far shorter; see bad input)
 MAX_TOKENS = 1024  # content tokens kept per text (about 1,800 words): the sketch has a fixed ceiling
-MAX_TRACKED = 32
-TRACK_SHIFT = np.uint64(28)  # a shingle is tracked when its top 4 bits are 0: one in 16
 CONTROL_RATIO = 0.05  # more control characters than this share: binary data, not text
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -47,8 +43,6 @@ class Sketch:
     shingles: np.ndarray  # uint16[size - shingle_size + 1], document order
     quoted: np.ndarray  # bool[size]
     figures: np.ndarray  # uint16[size]: 0 for words, else the figure's value (never 0)
-    tracked: np.ndarray  # uint32 shingle hashes with figures, first occurrences
-    tracked_at: np.ndarray  # int64: the shingle position of each tracked hash
     fingerprint: bytes  # 8 bytes identifying the exact text (same id + same text = nothing to do)
 
     @property
@@ -91,8 +85,8 @@ class Sketcher:
         out: list[Sketch | Rejected | None] = [None] * len(texts)
         cleaned = []
         for i, text in enumerate(texts):
-            if text and sum(1 for ch in text[:4096] if ch < " " and ch not in "\n\r\t") > CONTROL_RATIO * min(
-                    len(text), 4096):
+            head = text[:4096]
+            if head and len(_CONTROL.findall(head)) > CONTROL_RATIO * len(head):
                 out[i] = Rejected("binary", text_fingerprint(text))
             cleaned.append("" if out[i] else clean_lines(text))
         tok = tokenize(cleaned)
@@ -101,7 +95,6 @@ class Sketcher:
                 reason = "too_short" if len(text.split()) < p.min_tokens else "boilerplate"
                 out[i] = Rejected(reason, text_fingerprint(text))
         sh = self._shingle_hashes(tok.masked)
-        exact = self._shingle_hashes(tok.masked ^ tok.figure)
         for i, text in enumerate(texts):
             if out[i] is not None:
                 continue
@@ -114,15 +107,10 @@ class Sketcher:
             elif distinct.size < p.min_shingles:
                 out[i] = Rejected("too_few_shingles", text_fingerprint(text))
             else:
-                ex = exact[lo : lo + n]
-                values, first = np.unique(ex, return_index=True)
-                pick = (values >> TRACK_SHIFT) == 0
-                tracked, tracked_at = values[pick][:MAX_TRACKED], first[pick][:MAX_TRACKED]
                 figures = (tok.figure[lo:hi] & np.uint64(0xFFFF)).astype(np.uint16)
                 figures[tok.figure[lo:hi] != 0] |= 1
                 out[i] = Sketch(self._bands(distinct), (shingles & 0xFFFF).astype(np.uint16),
-                                tok.quoted[lo:hi].copy(), figures, tracked.astype(np.uint32),
-                                tracked_at.astype(np.int64), text_fingerprint(text))
+                                tok.quoted[lo:hi].copy(), figures, text_fingerprint(text))
         return [o for o in out if o is not None]
 
     def shingles(self, text: str) -> np.ndarray | str:

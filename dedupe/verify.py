@@ -13,9 +13,13 @@ What real copies share, and what the rule reads from the two sketches (REFERENCE
 * **Quotes weigh less** (``quote_weight``): other outlets' own stories quote the same statements.
 * **Figures.** Agency templates (daily prices, case counts, index closes) repeat their sentences with
   other figures. Shared sentences whose figures differ in `figure_disagreements` places mark a template
-  report; copies keep their figures (a later write-through may update one or two).
-* **Rarity.** Runs that recur across many unrelated documents (boilerplate) say little: the caller passes
-  ``rarity`` weights from the index's counts of unrelated documents per tracked shingle.
+  report; copies keep their figures (a later write-through may update one or two). Counted from both
+  sides, the smaller count: a table row facing many rows of the other text is not a disagreement.
+* **Rarity.** Words that recur across several stories (boilerplate) say little: the caller passes a
+  weight for each token of ``a`` (see `dedupe.engine`, which counts the stories of a document's earlier
+  neighbours that share each of its words).
+
+`align` does the work that depends on the pair only; `judge` applies the weights and thresholds.
 """
 
 from __future__ import annotations
@@ -31,44 +35,61 @@ MAX_MATCHES_PER_SHINGLE = 8  # tables repeat shingles; more matches of one than 
 
 
 @dataclass(frozen=True)
+class Alignment:
+    """Where two sketches share runs: token masks of the shared (figure-exact) words on each side."""
+
+    covered_a: np.ndarray  # bool[a.size]
+    covered_b: np.ndarray  # bool[b.size]
+    disagreements: int  # figures in shared sentences whose values differ
+
+
+@dataclass(frozen=True)
 class Match:
     """The verdict on one pair, and the figures it rests on."""
 
     copy: bool  # a verified copy (strong link)
-    weak: bool  # weaker evidence: counts only together with a second member of the same cluster
+    weak: bool  # weaker evidence: counts only beside a verified copy of another member of the cluster
     score: float  # weighted containment of the shared runs in the shared window
     similarity: float  # shared tokens / all tokens of both (Jaccard-like, unweighted)
     containment: float  # share of the shorter text found in the longer (unweighted)
     shared: float  # weighted shared tokens (the smaller side)
-    disagreements: int  # figures in shared sentences whose values differ
-    matched: np.ndarray  # shingle positions of `a` inside shared runs (figures equal)
+    disagreements: int
 
 
-NO_MATCH = Match(False, False, 0.0, 0.0, 0.0, 0.0, 0, np.zeros(0, dtype=np.int64))
+NO_MATCH = Match(False, False, 0.0, 0.0, 0.0, 0.0, 0)
 
 
-def compare(a: Sketch, b: Sketch, params: DedupeParams, rarity: dict[int, float] | None = None) -> Match:
-    """Verify one pair. ``rarity`` maps positions of tracked shingles of ``a`` to a weight in (0, 1]."""
-    k = params.shingle_size
+def align(a: Sketch, b: Sketch, shingle_size: int) -> Alignment | None:
+    """The shared runs of two sketches (None when they share none)."""
     ia, jb = _run_matches(a.shingles, b.shingles)
     if ia.size == 0:
-        return NO_MATCH
-    offsets = np.arange(k)
+        return None
+    offsets = np.arange(shingle_size)
     pa, pb = ia[:, None] + offsets, jb[:, None] + offsets  # token positions of every matched shingle
     fa, fb = a.figures[pa], b.figures[pb]
-    exact = (fa == fb).all(axis=1)
-    disagreements = _disagreements(pa, fa, fb)
+    same = fa == fb
+    exact = same.all(axis=1)
+    if not exact.any():
+        return None
+    covered_a = np.zeros(a.size, dtype=bool)
+    covered_a[pa[exact].ravel()] = True
     covered_b = np.zeros(b.size, dtype=bool)
     covered_b[pb[exact].ravel()] = True
-    matched = np.unique(ia[exact])
-    if matched.size == 0:
+    disagreements = 0
+    if fa.any():
+        disagreements = min(_disagreements(pa, fa, same, a.size), _disagreements(pb, fb, same, b.size))
+    return Alignment(covered_a, covered_b, disagreements)
+
+
+def judge(al: Alignment | None, a: Sketch, b: Sketch, params: DedupeParams,
+          weights: np.ndarray | None = None) -> Match:
+    """The verdict on an aligned pair. ``weights`` gives each token of ``a`` a weight in (0, 1]."""
+    if al is None:
         return NO_MATCH
-    run_weight = _run_weights(matched, rarity or {})  # per matched shingle of a
-    token_weight = np.zeros(a.size)
-    np.maximum.at(token_weight, (matched[:, None] + offsets).ravel(), np.repeat(run_weight, k))
-    covered_a = token_weight > 0
+    covered_a, covered_b = al.covered_a, al.covered_b
+    token_weight = covered_a.astype(float) if weights is None else np.where(covered_a, weights, 0.0)
     na, nb = int(covered_a.sum()), int(covered_b.sum())
-    weight = float(token_weight[covered_a].mean())  # the rarity of a's shared runs applies to both sides
+    weight = float(token_weight[covered_a].mean())  # the rarity of a's shared words applies to both sides
     shared_a = float((np.where(a.quoted, params.quote_weight, 1.0) * token_weight).sum())
     shared_b = float(np.where(b.quoted[covered_b], params.quote_weight, 1.0).sum()) * weight
     first_a, last_a = _bounds(covered_a)
@@ -80,10 +101,15 @@ def compare(a: Sketch, b: Sketch, params: DedupeParams, rarity: dict[int, float]
     plain = min(na, nb)
     similarity = plain / (a.size + b.size - plain)
     containment = min(1.0, max(na / a.size, nb / b.size))
-    evidence = disagreements < params.figure_disagreements and shared >= params.min_shared
+    evidence = al.disagreements < params.figure_disagreements and shared >= params.min_shared
     copy = evidence and (score >= params.containment_threshold or jaccard >= params.jaccard_threshold)
     weak = evidence and score >= params.weak_containment
-    return Match(copy, weak or copy, score, similarity, containment, shared, disagreements, matched)
+    return Match(copy, weak or copy, score, similarity, containment, shared, al.disagreements)
+
+
+def compare(a: Sketch, b: Sketch, params: DedupeParams) -> Match:
+    """Verify one pair without rarity weights."""
+    return judge(align(a, b, params.shingle_size), a, b, params)
 
 
 def _run_matches(ha: np.ndarray, hb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,47 +139,13 @@ def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     return sorted_keys[at] == values
 
 
-def _disagreements(pa: np.ndarray, fa: np.ndarray, fb: np.ndarray) -> int:
-    """Figures of `a` inside matched shingles that never agree with the figure facing them in `b`."""
-    is_fig = fa != 0
-    if not is_fig.any():
-        return 0
-    where, agree = pa[is_fig], fa[is_fig] == fb[is_fig]
-    agreeing = np.unique(where[agree])
-    return int(np.setdiff1d(np.unique(where), agreeing).size)
-
-
-def _run_weights(matched: np.ndarray, rarity: dict[int, float]) -> np.ndarray:
-    """Weight of each matched shingle: that of the nearest tracked shingle in its run of consecutive
-    matched shingles (boilerplate and story text share runs in verbatim copies); runs holding no tracked
-    shingle (one in 16 is) take the mean over all the shared runs, 1 when none is tracked."""
-    weights = np.ones(matched.size)
-    if not rarity:
-        return weights
-    positions = np.array(sorted(rarity), dtype=np.int64)
-    at = np.searchsorted(matched, positions)
-    inside = (at < matched.size) & (matched[np.minimum(at, matched.size - 1)] == positions)
-    if not inside.any():
-        return weights
-    positions, where = positions[inside], at[inside]
-    values = np.array([rarity[p] for p in positions.tolist()])
-    run = np.concatenate(([0], np.cumsum(np.diff(matched) > 1)))
-    weights[:] = values.mean()
-    right = np.minimum(np.searchsorted(where, np.arange(matched.size)), where.size - 1)
-    left = np.maximum(right - 1, 0)
-    for side in (left, right):  # take the nearer tracked shingle of the same run
-        same = run[where[side]] == run
-        dist = np.abs(where[side] - np.arange(matched.size))
-        side_dist = np.where(same, dist, np.iinfo(np.int64).max)
-        if side is left:
-            best_dist, best = side_dist, np.where(same, values[side], weights)
-        else:
-            closer = side_dist < best_dist
-            best = np.where(closer, values[side], best)
-            best_dist = np.minimum(best_dist, side_dist)
-    has = best_dist < np.iinfo(np.int64).max
-    weights[has] = best[has]
-    return weights
+def _disagreements(positions: np.ndarray, figures: np.ndarray, same: np.ndarray, size: int) -> int:
+    """Figures of one side inside matched shingles that never agree with the figure facing them."""
+    is_fig = figures != 0
+    where = positions[is_fig]
+    seen = np.bincount(where, minlength=size)
+    agreeing = np.bincount(where[same[is_fig]], minlength=size)
+    return int(((seen > 0) & (agreeing == 0)).sum())
 
 
 def _bounds(mask: np.ndarray) -> tuple[int, int]:
