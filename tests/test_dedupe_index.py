@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from datetime import datetime, timedelta
 
 import pytest
 import redis
@@ -19,9 +20,10 @@ def _corpus() -> list[Document]:
     rng = random.Random(11)
     bases = [s for s in ALL_STORIES if not s.cluster and not s.resembles and len(s.paragraphs) >= 6][:3]
     for s in bases:
-        for kind in VARIANTS:
+        for n, kind in enumerate(VARIANTS):  # republished within a day, in no particular order
             text = "\n".join(make_variant(kind, s, rng, "An unrelated headline for the furniture line"))
-            docs.append(Document(f"{s.outlet}:{s.slug}~{kind}", text, "2022-04-01T00:00:00Z"))
+            published = datetime.fromisoformat(s.published) + timedelta(hours=(n * 7) % 20 - 2)
+            docs.append(Document(f"{s.outlet}:{s.slug}~{kind}", text, published.isoformat()))
     return docs
 
 
