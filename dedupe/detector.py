@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from dedupe.engine import Entry, Outcome
 from dedupe.model import Cluster, Decision, Document, Result, published_ts
 from dedupe.params import DedupeParams
-from dedupe.sketch import Sketcher
+from dedupe.sketch import Rejected, Sketch, Sketcher
 
 MAX_ID_BYTES = 1024
 
@@ -39,6 +40,7 @@ class Detector:
         self.index = index
         self.sketcher = Sketcher(self.params)
         self.batch_size = batch_size
+        self._ahead: ThreadPoolExecutor | None = None  # one thread, started by the first multi-batch add_many
 
     def add_many(self, docs: Iterable[Document]) -> list[Decision]:
         """Add documents in order, in batches; one decision per document, as it stood once it was added.
@@ -55,23 +57,33 @@ class Detector:
         return Result(outcome.decision, outcome.changed)
 
     def _add(self, docs: list[Document]) -> list[Outcome]:
-        outcomes: list[Outcome] = []
-        batch: list[Document] = []
+        batches: list[list[Document]] = []
         seen: set[str] = set()
-        for doc in docs:
+        for doc in docs:  # a batch ends at batch_size documents or at an id it already holds
             doc_id = doc.id if isinstance(doc.id, str) else str(doc.id)
-            if doc_id in seen or len(batch) >= self.batch_size:
-                outcomes += self._add_batch(batch)
-                batch, seen = [], set()
-            batch.append(doc)
+            if not batches or doc_id in seen or len(batches[-1]) >= self.batch_size:
+                batches.append([])
+                seen = set()
+            batches[-1].append(doc)
             seen.add(doc_id)
-        if batch:
-            outcomes += self._add_batch(batch)
+        if len(batches) < 2:
+            return [o for b in batches for o in self._add_batch(b, self._sketch(b))]
+        # the next batch is sketched while this one is decided (its Redis round trips release the GIL)
+        if self._ahead is None:
+            self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedupe-sketch")
+        outcomes: list[Outcome] = []
+        upcoming = self._ahead.submit(self._sketch, batches[0])
+        for i, batch in enumerate(batches):
+            sketches = upcoming.result()
+            if i + 1 < len(batches):
+                upcoming = self._ahead.submit(self._sketch, batches[i + 1])
+            outcomes += self._add_batch(batch, sketches)
         return outcomes
 
-    def _add_batch(self, docs: list[Document]) -> list[Outcome]:
-        texts = [_text(d.text) for d in docs]
-        sketches = self.sketcher.sketch_many(texts)
+    def _sketch(self, docs: list[Document]) -> list[Sketch | Rejected]:
+        return self.sketcher.sketch_many([_text(d.text) for d in docs])
+
+    def _add_batch(self, docs: list[Document], sketches: list[Sketch | Rejected]) -> list[Outcome]:
         entries: list[Entry] = []
         slots: list[int | Outcome] = []
         for doc, sk in zip(docs, sketches, strict=True):

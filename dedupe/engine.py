@@ -168,16 +168,19 @@ class _Batch:
         self.member[h] = None
         self.hits[h] = dict(st.hits)
         self.fresh.add(h)
-        self._push(h)
         return h
 
     def link_batch(self, new: list[int]) -> None:
-        """A new document saw the batch's earlier ones in its buckets; let them see it too."""
+        """A new document saw the batch's earlier ones in its buckets; let them see it too. New documents
+        that share no bucket with any other are decided at once: alone (most documents are)."""
         fresh = set(new)
         for h in new:
             for other, mask in self.hits[h].items():
                 if other in fresh:
                     self.hits[other][h] = self.hits[other].get(h, 0) | mask
+        for h in new:
+            if self.hits[h]:
+                self._push(h)
 
     def remove(self, h: int) -> None:
         """The id's text changed: the old document leaves, and later documents it touched are decided again."""

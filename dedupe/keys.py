@@ -110,11 +110,16 @@ class DedupeKeys:
         return f"{self.prefix}:{KEYS[name].format(*number)}"
 
     def id_shard(self, doc_id: str) -> str:
-        return self.key("id", zlib.crc32(doc_id.encode("utf-8")) % ID_SHARDS)
+        return self.key("id", id_shard_number(doc_id))
 
     def pattern(self) -> str:
         """Glob matching every key of this index (for operators: SCAN/DEL)."""
         return f"{self.prefix}:*"
+
+
+def id_shard_number(doc_id: str) -> int:
+    """The ``id:{n}`` shard holding an article id."""
+    return zlib.crc32(doc_id.encode("utf-8", "surrogatepass")) % ID_SHARDS
 
 
 def lua_prelude() -> str:

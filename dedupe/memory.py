@@ -25,7 +25,7 @@ class MemoryIndex:
         self._lock = threading.Lock()
         self._ids: dict[str, tuple[int, bytes] | tuple[str, bytes]] = {}  # (handle, fp) or (reason, fp)
         self._docs: dict[int, Stored] = {}
-        self._buckets: dict[tuple[int, int], list[int]] = {}
+        self._buckets: dict[int, list[int]] = {}  # band << 32 | value -> handles
         self._members: dict[int, Member] = {}
         self._clusters: dict[int, ClusterState] = {}
         self._sets: dict[int, set[int]] = {}
@@ -57,10 +57,14 @@ class MemoryIndex:
 
     def _hits(self, bands: list[int], insert: int = 0) -> dict[int, int]:
         hits: dict[int, int] = {}
+        buckets = self._buckets
         for b, value in enumerate(bands):
-            bucket = self._buckets.get((b, value))
+            field = b << 32 | value
+            bucket = buckets.get(field)
             if bucket is None:
-                bucket = self._buckets[(b, value)] = []
+                if insert:
+                    buckets[field] = [insert]
+                continue
             for c in bucket:
                 hits[c] = hits.get(c, 0) | 1 << b
             if insert and len(bucket) < self.params.bucket_cap:
@@ -95,7 +99,7 @@ class MemoryIndex:
             self._ids[doc_id] = (reason, fp)
         for old in c.removed:
             for b, value in enumerate(old.sketch.bands.tolist()):
-                bucket = self._buckets.get((b, value))
+                bucket = self._buckets.get(b << 32 | value)
                 if bucket and old.handle in bucket:
                     bucket.remove(old.handle)
             del self._docs[old.handle]

@@ -1,6 +1,8 @@
 -- Dedup index in Redis: storage for dedupe/engine.py's decisions. The key names and value layouts come
 -- from dedupe/keys.py, rendered above this line (key(), shard(), F.*, SIZE.*). ARGV[1] is the prefix,
--- ARGV[2] the operation; each operation reads its own arguments from ARGV[3] on.
+-- ARGV[2] the operation; each operation reads its own arguments from ARGV[3] on. Lists of documents
+-- travel as one binary argument and come back as one binary reply (little-endian u8/u16/u32 and
+-- length-prefixed strings; see dedupe/redis_index.py), so neither side spends time per element.
 -- Every call is bounded by construction: the Python side sends at most a fixed number of documents or
 -- writes per call, and each of them touches at most `bands` buckets of at most `bucket_cap` handles.
 
@@ -12,6 +14,37 @@ local function arg()
   return v
 end
 local function num() return tonumber(arg()) end
+local function reader(s)
+  local p, r = 1, {}
+  function r.more() return p <= #s end
+  function r.u8()
+    p = p + 1
+    return string.byte(s, p - 1)
+  end
+  function r.u16()
+    local v, q = struct.unpack("<H", s, p)
+    p = q
+    return v
+  end
+  function r.u32()
+    local v, q = struct.unpack("<I", s, p)
+    p = q
+    return v
+  end
+  function r.bytes(n)
+    p = p + n
+    return string.sub(s, p - n, p - 1)
+  end
+  function r.str8() return r.bytes(r.u8()) end
+  function r.str16() return r.bytes(r.u16()) end
+  function r.str32() return r.bytes(r.u32()) end
+  return r
+end
+local function u16(v) return struct.pack("<H", v) end
+local function u32(v) return struct.pack("<I", v) end
+local function str8(v) return string.char(#v) .. v end
+local function str16(v) return u16(#v) .. v end
+local function str32(v) return u32(#v) .. v end
 
 -- LSH fields live in hash shards that grow by linear hashing: shard n splits into n and n + M
 -- (M = S0 * 2^level) when the split pointer reaches it, one at a time as the index grows, so a field is
@@ -91,14 +124,14 @@ local function buckets(fields, cap, me)
   for i = 1, #fields, 5 do
     local field = string.sub(fields, i, i + 4)
     local k = lsh_key(field)
-    local v = redis.call("HGET", k, field)
     spent = spent + 1
-    if v then
-      spent = spent + #v / 64
-      out[#out + 1] = string.sub(field, 1, 1) .. string.char(#v / 4) .. v
-      if me and #v / 4 < cap then redis.call("HSET", k, field, v .. me) end
-    elseif me then
-      redis.call("HSET", k, field, me)
+    if not me or redis.call("HSETNX", k, field, me) == 0 then -- a new bucket (most are) costs one call
+      local v = redis.call("HGET", k, field)
+      if v then
+        spent = spent + #v / 64
+        out[#out + 1] = string.sub(field, 1, 1) .. string.char(#v / 4) .. v
+        if me and #v / 4 < cap then redis.call("HSET", k, field, v .. me) end
+      end
     end
   end
   return table.concat(out)
@@ -115,57 +148,59 @@ end
 
 -- operations -------------------------------------------------------------------------------------------
 if op == "prepare" then
-  -- token, bucket_cap, bands, n, then per entry: id, id shard, kind ("i" | "s"), fingerprint, band fields.
-  -- Per entry done: state ("new" | "same" | "rejected" | "same_rejected"), handle, old handle, buckets.
-  local token, cap, bands, n = arg(), num(), num(), num()
+  -- token, bucket_cap, bands, entries: kind byte ("i" | "s"), fingerprint (8), id shard u16, id str16,
+  -- band fields str16. Reply: entries done u16, then per entry: state byte (n new, s same, r rejected,
+  -- x same and rejected), handle u32, old handle u32, buckets str32 (for x: the reason).
+  local token, cap, bands, r = arg(), num(), num(), reader(arg())
   local err = own_lock(token)
   if err then return err end
-  local out = {}
-  for e = 1, n do
-    if spent >= BUDGET then break end
-    local id, idkey, kind, fp, fields = arg(), key("id", arg()), arg(), arg(), arg()
+  local out, done = {}, 0
+  while r.more() and spent < BUDGET do
+    local kind, fp, idkey = r.bytes(1), r.bytes(8), key("id", r.u16())
+    local id, fields = r.str16(), r.str16()
     local prev = redis.call("HGET", idkey, id)
-    local state, handle, old, hits = "new", 0, 0, ""
-    if kind == "s" then state = "rejected" end
+    local state, handle, old, hits = "n", 0, 0, ""
+    if kind == "s" then state = "r" end
     if prev then
       if string.sub(prev, 1, 1) == "s" then
-        if kind == "s" and string.sub(prev, 2, 9) == fp then state, hits = "same_rejected", string.sub(prev, 10) end
+        if kind == "s" and string.sub(prev, 2, 9) == fp then state, hits = "x", string.sub(prev, 10) end
       else
         local h, pfp = struct.unpack(F.IdEntry, prev, 2)
-        if kind == "i" and pfp == fp then state, handle = "same", h else old = h end
+        if kind == "i" and pfp == fp then state, handle = "s", h else old = h end
       end
     end
-    if state == "new" then
+    if state == "n" then
       handle = redis.call("INCR", key("seq"))
-      hits = buckets(fields, cap, struct.pack(F.handle, handle))
+      hits = buckets(fields, cap, u32(handle))
     end
-    out[e] = {state, handle, old, hits}
+    out[#out + 1] = state .. u32(handle) .. u32(old) .. str32(hits)
+    done = done + 1
   end
   grow(tonumber(redis.call("GET", key("seq")) or 0) * bands)
-  return out
+  return u16(done) .. table.concat(out)
 
 elseif op == "lookup" then
-  -- handles: the buckets of each indexed document's stored bands ("" when it has no record), for as many
-  -- handles as the budget allows
-  local out = {}
-  while pos <= #ARGV and spent < BUDGET do
-    local blob = hget("rec", num())
-    out[#out + 1] = blob and buckets(record_fields(blob), 0, nil) or ""
+  -- handles (u32s): the buckets of each indexed document's stored bands, str32 each ("" when it has no
+  -- record), for as many handles as the budget allows
+  local r, out = reader(arg()), {}
+  while r.more() and spent < BUDGET do
+    local blob = hget("rec", r.u32())
+    out[#out + 1] = str32(blob and buckets(record_fields(blob), 0, nil) or "")
   end
-  return out
+  return table.concat(out)
 
 elseif op == "load" then
-  -- handles (negative: the record is not needed). Per handle: record, name, member entry; then the
-  -- states of their clusters as (number, state) pairs; then the same row for each original not asked for.
+  -- handles (u32s; with the top bit set the record is not needed). Reply: rows count u32, then per row
+  -- handle u32, record str32 ("-" when not sent), name str16, member entry str8, for every handle asked
+  -- and every original of their clusters not asked; then cluster states: count u32, (number u32, state).
+  local r = reader(arg())
   local rows, asked, clusters, cluster_ids = {}, {}, {}, {}
-  while pos <= #ARGV do
-    local h = num()
-    local want = h > 0
-    if not want then h = -h end
+  local function row(h, want)
     asked[h] = true
-    local m = hget("member", h)
-    rows[#rows + 1] = {h, want and (hget("rec", h) or "") or "-", hget("name", h) or "", m or ""}
-    if m then
+    local m = hget("member", h) or ""
+    rows[#rows + 1] = u32(h) .. str32(want and (hget("rec", h) or "") or "-") .. str16(hget("name", h) or "") ..
+      str8(m)
+    if m ~= "" then
       local c = struct.unpack(F.Member, m)
       if not clusters[c] then
         clusters[c] = hget("cluster", c) or ""
@@ -173,42 +208,49 @@ elseif op == "load" then
       end
     end
   end
-  local states, extra = {}, {}
+  while r.more() do
+    local h = r.u32()
+    if h >= 2147483648 then row(h - 2147483648, false) else row(h, true) end
+  end
+  local states = {}
   for _, c in ipairs(cluster_ids) do
-    states[#states + 1] = c
-    states[#states + 1] = clusters[c]
     if clusters[c] ~= "" then
+      states[#states + 1] = u32(c) .. clusters[c]
       local o = struct.unpack(F.ClusterState, clusters[c])
       if not asked[o] then
         asked[o] = true
-        extra[#extra + 1] = {o, hget("rec", o) or "", hget("name", o) or "", hget("member", o) or ""}
+        rows[#rows + 1] = u32(o) .. str32(hget("rec", o) or "") .. str16(hget("name", o) or "") ..
+          str8(hget("member", o) or "")
       end
     end
   end
-  return {rows, states, extra}
+  return u32(#rows) .. table.concat(rows) .. u32(#states) .. table.concat(states)
 
 elseif op == "commit" then
-  -- token, release (1 on the last call of a batch), bucket_cap, then operations until the end:
-  -- R id shard value (an id recorded unindexed) | D handle id shard entry sketch name (a new document) |
-  -- X handle band-fields (a replaced text leaves its buckets) | M handle value ("" deletes) |
-  -- C cluster value ("" dissolves it) | L cluster handle (leaves its set) | J cluster handle (joins)
-  local token, release, cap = arg(), num(), num()
+  -- token, release (1 on the last call of a batch), operations (one binary argument):
+  -- R id str16, id shard u16, value str16 (an id recorded unindexed) |
+  -- D handle u32, id str16, id shard u16, entry str16, sketch str32, name str16 (a new document) |
+  -- X handle u32, band fields str16 (a replaced text leaves its buckets) | M handle u32, value str8 ("" deletes) |
+  -- C cluster u32, value str8 ("" dissolves it) | L cluster u32, handle u32 (leaves its set) | J ... (joins)
+  local token, release, r = arg(), num(), reader(arg())
   local err = own_lock(token)
   if err then return err end
-  while pos <= #ARGV do
-    local code = arg()
+  while r.more() do
+    local code = r.bytes(1)
     if code == "R" then
-      local id, idkey, value = arg(), key("id", arg()), arg()
-      redis.call("HSET", idkey, id, value)
+      local id = r.str16()
+      local idkey = key("id", r.u16())
+      redis.call("HSET", idkey, id, r.str16())
     elseif code == "D" then
-      local h, id, idkey, entry, blob, name = num(), arg(), key("id", arg()), arg(), arg(), arg()
-      redis.call("HSET", idkey, id, entry)
-      hset("rec", h, blob)
-      hset("name", h, name)
+      local h, id = r.u32(), r.str16()
+      local idkey = key("id", r.u16())
+      redis.call("HSET", idkey, id, r.str16())
+      hset("rec", h, r.str32())
+      hset("name", h, r.str16())
       redis.call("INCR", key("docs"))
     elseif code == "X" then
-      local h, fields = num(), arg()
-      local me = struct.pack(F.handle, h)
+      local h, fields = r.u32(), r.str16()
+      local me = u32(h)
       for i = 1, #fields, 5 do
         local field = string.sub(fields, i, i + 4)
         local k = lsh_key(field)
@@ -225,10 +267,10 @@ elseif op == "commit" then
       if hdel("rec", h) == 1 then redis.call("DECR", key("docs")) end
       hdel("name", h)
     elseif code == "M" then
-      local h, value = num(), arg()
+      local h, value = r.u32(), r.str8()
       if value == "" then hdel("member", h) else hset("member", h, value) end
     elseif code == "C" then
-      local c, value = num(), arg()
+      local c, value = r.u32(), r.str8()
       if value == "" then
         if hdel("cluster", c) == 1 then redis.call("DECR", key("clusters")) end
         redis.call("DEL", key("set", c))
@@ -236,10 +278,10 @@ elseif op == "commit" then
         redis.call("INCR", key("clusters"))
       end
     elseif code == "L" then
-      local c, h = num(), num()
+      local c, h = r.u32(), r.u32()
       redis.call("SREM", key("set", c), h)
     elseif code == "J" then
-      local c, h = num(), num()
+      local c, h = r.u32(), r.u32()
       redis.call("SADD", key("set", c), h)
     else
       return redis.error_reply("unknown commit operation " .. tostring(code))
@@ -249,33 +291,33 @@ elseif op == "commit" then
   return 1
 
 elseif op == "decisions" then
-  -- ids with their id shards. Per id: kind ("" unknown, "s" + reason, "h"), member entry, original's name
-  local out = {}
-  while pos <= #ARGV do
-    local id, idkey = arg(), key("id", arg())
-    local prev = redis.call("HGET", idkey, id)
+  -- ids: id shard u16, id str16 each. Reply per id: "?" (unknown) | "s" reason str16 | "h" member str8,
+  -- original's name str16 (both "" when the document is in no cluster)
+  local r, out = reader(arg()), {}
+  while r.more() do
+    local idkey = key("id", r.u16())
+    local prev = redis.call("HGET", idkey, r.str16())
     if not prev then
-      out[#out + 1] = {""}
+      out[#out + 1] = "?"
     elseif string.sub(prev, 1, 1) == "s" then
-      out[#out + 1] = {"s" .. string.sub(prev, 10)}
+      out[#out + 1] = "s" .. str16(string.sub(prev, 10))
     else
       local h = struct.unpack(F.IdEntry, prev, 2)
-      local m = hget("member", h)
-      if not m then
-        out[#out + 1] = {"h"}
-      else
+      local m = hget("member", h) or ""
+      local name = ""
+      if m ~= "" then
         local cs = hget("cluster", (struct.unpack(F.Member, m)))
-        local original = cs and struct.unpack(F.ClusterState, cs)
-        out[#out + 1] = {"h", m, original and hget("name", original) or ""}
+        if cs then name = hget("name", (struct.unpack(F.ClusterState, cs))) or "" end
       end
+      out[#out + 1] = "h" .. str8(m) .. str16(name)
     end
   end
-  return out
+  return table.concat(out)
 
 elseif op == "names" then
-  -- handles: each one's name value (published time, then the id; "" when gone)
-  local out = {}
-  while pos <= #ARGV do out[#out + 1] = hget("name", num()) or "" end
-  return out
+  -- handles (u32s): each one's name value str16 (publication time, then the id; "" when gone)
+  local r, out = reader(arg()), {}
+  while r.more() do out[#out + 1] = str16(hget("name", r.u32()) or "") end
+  return table.concat(out)
 end
 return redis.error_reply("unknown operation " .. tostring(op))

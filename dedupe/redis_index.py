@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import struct
 import time
-import zlib
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,10 @@ import numpy as np
 from dedupe.engine import Commit, Engine, Entry, Loaded, Outcome, Prepared, decision_of
 from dedupe.keys import (
     FORMATS,
-    ID_SHARDS,
     LAYOUT_VERSION,
     DedupeKeys,
     IdEntry,
+    id_shard_number,
     lua_prelude,
     pack,
     unpack,
@@ -110,18 +109,18 @@ class RedisIndex:
     def prepare(self, entries: list[Entry]) -> list[Prepared]:
         out: list[Prepared] = []
         while len(out) < len(entries):  # a call does at most CALL_DOCS entries, fewer when buckets are full
-            chunk = entries[len(out) : len(out) + CALL_DOCS]
-            args: list[Any] = [self._token, self.params.bucket_cap, self.params.bands, len(chunk)]
-            for doc_id, _, sk in chunk:
-                indexed = isinstance(sk, Sketch)
-                args += [doc_id, _id_shard(doc_id), "i" if indexed else "s", sk.fingerprint,
-                         _band_fields(sk.bands) if isinstance(sk, Sketch) else b""]
-            for state, handle, old, hits in self._call("prepare", *args):
-                kind = _text(state)
-                if kind == "same_rejected":
-                    out.append(Prepared(kind, reason=_text(hits)))
+            parts = []
+            for doc_id, _, sk in entries[len(out) : len(out) + CALL_DOCS]:
+                fields = _band_fields(sk.bands) if isinstance(sk, Sketch) else b""
+                parts += [b"i" if fields else b"s", sk.fingerprint, _U16.pack(_id_shard(doc_id)), _str16(_utf8(doc_id)),
+                          _str16(fields)]
+            r = _Reader(self._call("prepare", self._token, self.params.bucket_cap, self.params.bands, b"".join(parts)))
+            for _ in range(r.u16()):
+                state, handle, old, hits = r.bytes(1), r.u32(), r.u32(), r.str32()
+                if state == b"x":
+                    out.append(Prepared("same_rejected", reason=_text(hits)))
                 else:
-                    out.append(Prepared(kind, handle=int(handle), old=int(old), hits=_hits(hits)))
+                    out.append(Prepared(_STATES[state], handle=handle, old=old, hits=_hits(hits)))
         return out
 
     def lookup(self, handles: list[int]) -> dict[int, dict[int, int]]:
@@ -129,16 +128,19 @@ class RedisIndex:
         done = 0
         while done < len(handles):  # as many as a call's budget allows
             chunk = handles[done : done + CALL_DOCS]
-            rows = self._call("lookup", *chunk)
-            out.update(zip(chunk, (_hits(v) for v in rows), strict=False))
-            done += len(rows)
+            r = _Reader(self._call("lookup", _u32s(chunk)))
+            while r.more():
+                out[handles[done]] = _hits(r.str32())
+                done += 1
         return out
 
     def order(self, handles: list[int]) -> dict[int, tuple[float, bytes]]:
         out = {}
         for i in range(0, len(handles), CALL_IDS):
             chunk = handles[i : i + CALL_IDS]
-            for h, name in zip(chunk, self._call("names", *chunk), strict=True):
+            r = _Reader(self._call("names", _u32s(chunk)))
+            for h in chunk:
+                name = r.str16()
                 if name:
                     out[h] = (_PUBLISHED.unpack_from(name)[0], name[_PUBLISHED.size :])
         return out
@@ -147,12 +149,12 @@ class RedisIndex:
         loaded = Loaded({}, {}, {})
         for i in range(0, len(handles), CALL_HANDLES):
             chunk = handles[i : i + CALL_HANDLES]
-            rows, states, extra = self._call("load", *(h if h not in self._cache else -h for h in chunk))
-            for h, blob, name, member in [*rows, *extra]:
-                self._row(int(h), blob, name, member, loaded)
-            for j in range(0, len(states), 2):
-                if states[j + 1]:
-                    loaded.clusters[int(states[j])] = unpack("ClusterState", states[j + 1])  # type: ignore[assignment]
+            r = _Reader(self._call("load", _u32s([h | _NO_RECORD if h in self._cache else h for h in chunk])))
+            for _ in range(r.u32()):
+                self._row(r.u32(), r.str32(), r.str16(), r.str8(), loaded)
+            for _ in range(r.u32()):
+                number = r.u32()  # (read before the state: an assignment evaluates its right side first)
+                loaded.clusters[number] = unpack("ClusterState", r.bytes(_CLUSTER_STATE))  # type: ignore[assignment]
         return loaded
 
     def _row(self, h: int, blob: bytes, name: bytes, member: bytes, loaded: Loaded) -> None:
@@ -177,29 +179,32 @@ class RedisIndex:
         return list(range(last - n + 1, last + 1))
 
     def commit(self, c: Commit) -> None:
-        ops: list[tuple[int, list[Any]]] = []  # (work, arguments)
+        ops: list[tuple[int, bytes]] = []  # (work, operation)
         for doc_id, fp, reason in c.rejected:
-            ops.append((1, ["R", doc_id, _id_shard(doc_id), b"s" + fp + reason.encode()]))
+            ops.append((1, b"R" + _str16(_utf8(doc_id)) + _U16.pack(_id_shard(doc_id)) + _str16(b"s" + fp +
+                                                                                           reason.encode())))
         for old in c.removed:
-            ops.append((2 * self.params.bands + 2, ["X", old.handle, _band_fields(old.sketch.bands)]))
+            fields = _band_fields(old.sketch.bands)
+            ops.append((2 * self.params.bands + 2, b"X" + _U32.pack(old.handle) + _str16(fields)))
             self._cache.pop(old.handle, None)
         for doc, fp in c.records:
-            ops.append((4, ["D", doc.handle, doc.id, _id_shard(doc.id), b"h" + pack(IdEntry(doc.handle, fp)),
-                            encode(doc.sketch, doc.published), _name(doc)]))
-        ops += [(1, ["M", h, pack(m) if m is not None else b""]) for h, m in c.members.items()]
-        ops += [(1, ["L", n, h]) for n, h in c.leaves]
-        ops += [(1, ["J", n, h]) for n, h in c.joins if c.clusters.get(n, True) is not None]
-        ops += [(2, ["C", n, pack(s) if s is not None else b""]) for n, s in c.clusters.items()]
-        calls: list[list[Any]] = [[]]
+            ops.append((4, b"".join((b"D", _U32.pack(doc.handle), _str16(_utf8(doc.id)), _U16.pack(_id_shard(doc.id)),
+                                     _str16(b"h" + pack(IdEntry(doc.handle, fp))),
+                                     _str32(encode(doc.sketch, doc.published)), _str16(_name(doc))))))
+        ops += [(1, b"M" + _U32.pack(h) + _str8(pack(m) if m is not None else b"")) for h, m in c.members.items()]
+        ops += [(1, b"L" + _U32.pack(n) + _U32.pack(h)) for n, h in c.leaves]
+        ops += [(1, b"J" + _U32.pack(n) + _U32.pack(h)) for n, h in c.joins if c.clusters.get(n, True) is not None]
+        ops += [(2, b"C" + _U32.pack(n) + _str8(pack(st) if st is not None else b"")) for n, st in c.clusters.items()]
+        calls: list[list[bytes]] = [[]]
         work = 0
-        for cost, args in ops:
+        for cost, op in ops:
             if work + cost > CALL_WORK and calls[-1]:
                 calls.append([])
                 work = 0
-            calls[-1] += args
+            calls[-1].append(op)
             work += cost
-        for i, args in enumerate(calls):
-            self._call("commit", self._token, int(i == len(calls) - 1), self.params.bucket_cap, *args)
+        for i, part in enumerate(calls):
+            self._call("commit", self._token, int(i == len(calls) - 1), b"".join(part))
 
     # --- reading ----------------------------------------------------------------------------------
     def decisions(self, doc_ids: list[str]) -> dict[str, Decision]:
@@ -207,17 +212,15 @@ class RedisIndex:
         out: dict[str, Decision] = {}
         for i in range(0, len(doc_ids), CALL_IDS):
             chunk = doc_ids[i : i + CALL_IDS]
-            args: list[Any] = []
+            r = _Reader(self._call("decisions", b"".join(_U16.pack(_id_shard(d)) + _str16(_utf8(d)) for d in chunk)))
             for doc_id in chunk:
-                args += [doc_id, _id_shard(doc_id)]
-            for doc_id, row in zip(chunk, self._call("decisions", *args), strict=True):
-                kind = _text(row[0])
-                if kind.startswith("s"):
-                    out[doc_id] = Decision(doc_id, indexed=False, reason=kind[1:])
-                elif kind == "h":
-                    member = unpack("Member", row[1]) if len(row) > 1 else None
-                    original = _text(row[2][_PUBLISHED.size :]) if len(row) > 2 and row[2] else None
-                    out[doc_id] = decision_of(doc_id, member, original)  # type: ignore[arg-type]
+                kind = r.bytes(1)
+                if kind == b"s":
+                    out[doc_id] = Decision(doc_id, indexed=False, reason=_text(r.str16()))
+                elif kind == b"h":
+                    member, name = r.str8(), r.str16()
+                    out[doc_id] = decision_of(doc_id, unpack("Member", member) if member else None,  # type: ignore[arg-type]
+                                              _text(name[_PUBLISHED.size :]) if name else None)
         return out
 
     def cluster_ids(self) -> list[int]:
@@ -254,11 +257,67 @@ class RedisIndex:
 
 
 _PUBLISHED = struct.Struct(FORMATS["published"])
+_U16, _U32 = struct.Struct("<H"), struct.Struct("<I")
+_CLUSTER_STATE = struct.calcsize(FORMATS["ClusterState"])
+_NO_RECORD = 1 << 31  # in a load request: the handle's record is cached here, send the rest only
+_STATES = {b"n": "new", b"s": "same", b"r": "rejected"}
+
+
+class _Reader:
+    """Reads a binary reply of the Lua script: little-endian u8/u16/u32 and length-prefixed strings."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.at = data, 0
+
+    def more(self) -> bool:
+        return self.at < len(self.data)
+
+    def bytes(self, n: int) -> bytes:
+        self.at += n
+        return self.data[self.at - n : self.at]
+
+    def u16(self) -> int:
+        self.at += 2
+        return _U16.unpack_from(self.data, self.at - 2)[0]
+
+    def u32(self) -> int:
+        self.at += 4
+        return _U32.unpack_from(self.data, self.at - 4)[0]
+
+    def str8(self) -> bytes:
+        self.at += 1
+        return self.bytes(self.data[self.at - 1])
+
+    def str16(self) -> bytes:
+        return self.bytes(self.u16())
+
+    def str32(self) -> bytes:
+        return self.bytes(self.u32())
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _str8(value: bytes) -> bytes:
+    return bytes((len(value),)) + value
+
+
+def _str16(value: bytes) -> bytes:
+    return _U16.pack(len(value)) + value
+
+
+def _str32(value: bytes) -> bytes:
+    return _U32.pack(len(value)) + value
+
+
+def _u32s(values: list[int]) -> bytes:
+    return np.asarray(values, dtype="<u4").tobytes()
 
 
 def _name(doc: Stored) -> bytes:
     """A handle's name value: its publication time, then its id (the order decisions follow)."""
-    return _PUBLISHED.pack(doc.published) + doc.id.encode("utf-8", "surrogatepass")
+    return _PUBLISHED.pack(doc.published) + _utf8(doc.id)
 
 
 def _text(value: Any) -> str:
@@ -266,7 +325,7 @@ def _text(value: Any) -> str:
 
 
 def _id_shard(doc_id: str) -> int:
-    return zlib.crc32(doc_id.encode("utf-8")) % ID_SHARDS
+    return id_shard_number(doc_id)
 
 
 def _band_fields(bands: np.ndarray) -> bytes:

@@ -29,6 +29,12 @@ _FURNITURE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# First words of every furniture alternative above: a line starting with none of them is not furniture,
+# and the regex (slow on long lines) is not run on it.
+_FURNITURE_STARTS = tuple("""image photo picture pic file representational representative credit courtesy source
+    video graphic illustration with input edited written reporting additional compiled also read must related watch
+    follow subscribe share click advertisement print top trending recommended more getty ap reuters afp uni pti ians
+    anadolu""".split())
 # A dateline opening the first line: "Kyiv (JEN): ", "(NEW YORK) -- ", "NEW DELHI, March 3 (PTI) - ".
 _DATELINE = re.compile(r"^\s*(?:[^\W\d_][^()\n]{0,40}?\s*)?\([^()\n]{1,30}\)\s*(?::|—|–|-{1,2})\s*")
 # Captions that leak into a paragraph ("... ceasefire. Image: UNI") and file-name fragments.
@@ -61,7 +67,9 @@ def clean_lines(text: str) -> str:
         if "." in line and ("jp" in line or "png" in line or "gif" in line or "webp" in line):
             line = _INLINE_FILENAME.sub(" ", line)
         line = line.strip()
-        if not line or line.count(" ") < SHORT_LINE_WORDS - 1 or _FURNITURE.match(line):
+        if not line or line.count(" ") < SHORT_LINE_WORDS - 1:
+            continue
+        if line.lstrip("( ")[:14].lower().startswith(_FURNITURE_STARTS) and _FURNITURE.match(line):
             continue
         if not kept:
             line = _DATELINE.sub("", line, count=1)
@@ -110,10 +118,10 @@ def word_hashes(normalised: str) -> np.ndarray:
     return word_hashes_at(normalised.encode("utf-8"))[0]
 
 
-def word_hashes_at(data_bytes: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Word hashes of UTF-8 `words()` bytes, and the byte offset where each word starts."""
+def word_hashes_at(data_bytes: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word hashes of UTF-8 `words()` bytes, and the byte offsets where each word starts and ends."""
     data = np.frombuffer(data_bytes, dtype=np.uint8)
-    empty = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    empty = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if data.size == 0:
         return empty
     is_word = data != 32
@@ -124,11 +132,14 @@ def word_hashes_at(data_bytes: bytes) -> tuple[np.ndarray, np.ndarray]:
         return empty
     p, pinv = _powers(data.size + 1)
     with np.errstate(over="ignore"):
-        weighted = (data.astype(np.uint64) + np.uint64(1)) * p[: data.size]
-        prefix = np.concatenate(([np.uint64(0)], np.cumsum(weighted, dtype=np.uint64)))
+        weighted = data.astype(np.uint64)
+        weighted += np.uint64(1)
+        weighted *= p[: data.size]
+        prefix = np.zeros(data.size + 1, dtype=np.uint64)
+        np.cumsum(weighted, out=prefix[1:])
         raw = (prefix[ends] - prefix[starts]) * pinv[starts]
         # mix in the length so that a hash of "ab" and of "a"+"b" never coincide by construction
-        return _mix64(raw + (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)), starts
+        return _mix64(raw + (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)), starts, ends
 
 
 # Function words: a shingle made only of these ("one of the", "it is a") appears in unrelated texts.
@@ -196,7 +207,7 @@ def mark_quotes(cleaned: str) -> str:
 
 
 _MARKERS = word_hashes(f"{QUOTE_OPEN} {QUOTE_CLOSE}")
-_DIGITS = np.zeros(256, dtype=np.int64)
+_DIGITS = np.zeros(256, dtype=np.int32)
 _DIGITS[ord("0") : ord("9") + 1] = 1
 FIGURE_TOKEN = np.uint64(0x5F1E5F1E5F1E5F1E)  # the masked stand-in for any figure
 
@@ -223,16 +234,15 @@ def tokenize(cleaned_texts: list[str]) -> Tokens:
     lengths = np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=len(encoded))
     doc_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     data = b" ".join(encoded)
-    hashes, starts = word_hashes_at(data)
+    hashes, starts, ends = word_hashes_at(data)
     tok_doc = np.searchsorted(doc_start, starts, side="right") - 1
     is_open, is_close = hashes == _MARKERS[0], hashes == _MARKERS[1]
     level = np.cumsum(is_open.astype(np.int64)) - np.cumsum(is_close.astype(np.int64))
     marker = is_open | is_close
     words_per_text = np.bincount(tok_doc[~marker], minlength=len(encoded))
     # a word is a figure when it holds a digit (prefix sums over the bytes: no Python per word)
-    raw = np.frombuffer(data, dtype=np.uint8)
-    digit_prefix = np.concatenate(([0], np.cumsum(_DIGITS[raw])))
-    ends = starts + _word_lengths(raw, starts)
+    digit_prefix = np.zeros(len(data) + 1, dtype=np.int32)
+    np.cumsum(_DIGITS[np.frombuffer(data, dtype=np.uint8)], out=digit_prefix[1:])
     is_figure = (digit_prefix[ends] - digit_prefix[starts]) > 0
     # a run of figures ("73,648.62" is three words) becomes one token whose value is the run's; runs are
     # found before function words go, so "0.52% to 24,466.85" stays two figures
@@ -250,11 +260,3 @@ def tokenize(cleaned_texts: list[str]) -> Tokens:
     keep = (~is_figure & ~is_stopword(hashes)) | run_start
     masked = np.where(is_figure, FIGURE_TOKEN, hashes)[keep]
     return Tokens(masked, value[keep], level[keep] > 0, tok_doc[keep], len(encoded), words_per_text)
-
-
-def _word_lengths(raw: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Byte length of each word starting at `starts` (words end at a space or the end of the data)."""
-    spaces = np.flatnonzero(raw == 32)
-    nxt = np.searchsorted(spaces, starts)
-    end = np.where(nxt < spaces.size, spaces[np.minimum(nxt, spaces.size - 1)], raw.size)
-    return end - starts
