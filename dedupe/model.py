@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +42,9 @@ class Decision:
     reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"id": self.id, "duplicate_of": self.duplicate_of, "similarity": self.similarity,
+                "containment": self.containment, "cluster": self.cluster, "indexed": self.indexed,
+                "reason": self.reason}
 
 
 @dataclass(frozen=True)

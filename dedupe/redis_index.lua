@@ -50,10 +50,10 @@ local function str32(v) return u32(#v) .. v end
 -- (M = S0 * 2^level) when the split pointer reaches it, one at a time as the index grows, so a field is
 -- always one lookup in one small listpack whatever the size of the index.
 local ENTRIES_PER_SHARD = 64
-local MAX_SPLITS = 32 -- per call (a call adds at most 50 documents' fields: about 25 splits)
+local MAX_SPLITS = 16 -- per call (a call adds at most 20 documents' fields: about 10 splits)
 -- Work budget of one prepare or lookup call: a band costs 1, every 64 bytes of bucket read 1 more (about 2 ms
 -- in all). A call stops after the entry that spends it; the caller sends the rest again.
-local BUDGET = 1600
+local BUDGET = 700
 local LH = redis.call("HMGET", key("meta"), "lsh_level", "lsh_split", "lsh_shards0")
 local S0 = tonumber(LH[3]) or 1
 local LEVEL = tonumber(LH[1]) or 0

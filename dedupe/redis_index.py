@@ -39,10 +39,10 @@ from dedupe.record import Stored, decode, encode
 from dedupe.sketch import Sketch
 
 _SCRIPT = lua_prelude() + (Path(__file__).with_name("redis_index.lua")).read_text(encoding="utf-8")
-CALL_DOCS = 50  # documents per prepare or lookup call at most (the script stops earlier when buckets are full)
-CALL_HANDLES = 200  # handles per load call (each: three or four hash reads)
-CALL_WORK = 500  # elementary writes per commit call (a document leaving its buckets counts 2 per band)
-CALL_IDS = 500  # ids per decisions call
+CALL_DOCS = 20  # documents per prepare or lookup call at most (the script stops earlier when buckets are full)
+CALL_HANDLES = 100  # handles per load call (each: three or four hash reads)
+CALL_WORK = 400  # elementary writes per commit call (a document leaving its buckets counts 2 per band)
+CALL_IDS = 200  # ids per decisions call
 LOCK_MS = 15_000  # a writer that dies frees the index after this long
 LOCK_WAIT_S = 60.0
 CACHE_DOCS = 8192  # decoded sketches kept in this process (a handle's sketch never changes)

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -31,7 +29,8 @@ from dedupe.text import _mix64, clean_lines, tokenize
 REPETITIVE_RATIO = 0.2  # fewer distinct shingles than this share of all: a repeated phrase, not prose
 MAX_TEXT_CHARS = 400_000  # longer texts are cut before sketching (a page is far shorter; see bad input)
 MAX_TOKENS = 1024  # content tokens kept per text (about 1,800 words): the sketch has a fixed ceiling
-CONTROL_RATIO = 0.05  # more control characters than this share: binary data, not text
+CONTROL_RATIO = 0.05  # more control characters than this share of a text's start: binary data, not text
+CONTROL_SAMPLE = 1024  # characters of the start checked
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -71,13 +70,13 @@ class Sketcher:
         rng = np.random.default_rng([params.seed, 0x6A656E])
         self._mult = (rng.integers(0, 2**63, params.shingle_size, dtype=np.uint64) * np.uint64(2)
                       + np.uint64(1))
-        self._minhash = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32", hashfunc=_identity)
+        self._minhash = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32")
 
     def sketch(self, text: str) -> Sketch | Rejected:
         return self.sketch_many([text])[0]
 
     def sketch_many(self, texts: list[str]) -> list[Sketch | Rejected]:
-        """Sketch a batch: cleaning per text, tokens and shingles for all texts at once."""
+        """Sketch a batch: cleaning per text, then tokens, shingles and MinHashes for all texts at once."""
         if not texts:
             return []
         p, k = self.params, self.params.shingle_size
@@ -85,8 +84,8 @@ class Sketcher:
         out: list[Sketch | Rejected | None] = [None] * len(texts)
         cleaned = []
         for i, text in enumerate(texts):
-            head = text[:4096]
-            if head and len(_CONTROL.findall(head)) > CONTROL_RATIO * len(head):
+            head = text[:CONTROL_SAMPLE]
+            if _CONTROL.search(head) and len(_CONTROL.findall(head)) > CONTROL_RATIO * len(head):
                 out[i] = Rejected("binary", text_fingerprint(text))
             cleaned.append("" if out[i] else clean_lines(text))
         tok = tokenize(cleaned)
@@ -94,23 +93,31 @@ class Sketcher:
             if out[i] is None and tok.words[i] < p.min_tokens:
                 reason = "too_short" if len(text.split()) < p.min_tokens else "boilerplate"
                 out[i] = Rejected(reason, text_fingerprint(text))
+        # per text: tokens [lo, hi) (at most MAX_TOKENS), shingles [lo, lo + n)
+        lo = tok.bounds[:-1]
+        hi = np.minimum(tok.bounds[1:], lo + MAX_TOKENS)
+        n = np.maximum(hi - lo - k + 1, 0)
         sh = self._shingle_hashes(tok.masked)
-        for i, text in enumerate(texts):
-            if out[i] is not None:
-                continue
-            lo, hi = tok.bounds[i], min(tok.bounds[i + 1], tok.bounds[i] + MAX_TOKENS)
-            n = hi - lo - k + 1
-            shingles = sh[lo : lo + max(n, 0)]
-            distinct = np.unique(shingles)
-            if distinct.size < REPETITIVE_RATIO * max(shingles.size, 1) and shingles.size >= p.min_shingles:
-                out[i] = Rejected("repetitive", text_fingerprint(text))  # one word or phrase over and over
-            elif distinct.size < p.min_shingles:
-                out[i] = Rejected("too_few_shingles", text_fingerprint(text))
-            else:
-                figures = (tok.figure[lo:hi] & np.uint64(0xFFFF)).astype(np.uint16)
-                figures[tok.figure[lo:hi] != 0] |= 1
-                out[i] = Sketch(self._bands(distinct), (shingles & 0xFFFF).astype(np.uint16),
-                                tok.quoted[lo:hi].copy(), figures, text_fingerprint(text))
+        doc = np.repeat(np.arange(len(texts)), n)  # the text of every kept shingle
+        at = np.repeat(lo - np.concatenate(([0], np.cumsum(n)[:-1])), n) + np.arange(int(n.sum()))
+        kept = sh[at]
+        distinct = _distinct_counts(doc, kept, len(texts))
+        ok = [i for i in range(len(texts)) if out[i] is None]
+        for i in ok:
+            if distinct[i] < REPETITIVE_RATIO * max(int(n[i]), 1) and n[i] >= p.min_shingles:
+                out[i] = Rejected("repetitive", text_fingerprint(texts[i]))  # one word or phrase over and over
+            elif distinct[i] < p.min_shingles:
+                out[i] = Rejected("too_few_shingles", text_fingerprint(texts[i]))
+        ok = [i for i in ok if out[i] is None]
+        if ok:
+            bands = self._bands(kept[np.isin(doc, ok)], n[ok])
+            figures = (tok.figure & np.uint64(0xFFFF)).astype(np.uint16)
+            figures[tok.figure != 0] |= 1
+            shingles16 = (sh & 0xFFFF).astype(np.uint16)
+            for row, i in enumerate(ok):
+                a, z = int(lo[i]), int(hi[i])
+                out[i] = Sketch(bands[row], shingles16[a : a + int(n[i])], tok.quoted[a:z], figures[a:z],
+                                text_fingerprint(texts[i]))
         return [o for o in out if o is not None]
 
     def shingles(self, text: str) -> np.ndarray | str:
@@ -134,22 +141,33 @@ class Sketcher:
                 acc = acc + padded[j : j + n] * self._mult[j]
         return (_mix64(acc) >> np.uint64(32)).astype(np.uint32)
 
-    def _bands(self, distinct: np.ndarray) -> np.ndarray:
-        """datasketch MinHash of the shingle set: one 32-bit minimum per permutation.
+    def _bands(self, shingles: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """datasketch MinHash (``affine32``) of each text's shingle set: one 32-bit minimum per band.
 
-        The shingle hashes are already uniform 32-bit values, so datasketch is given the identity as its
-        hash function and spends its time only on the permutations; the array goes to `update_batch` as
-        one batch (checked equal to feeding the values one by one in tests/test_dedupe_detect.py).
+        datasketch computes one set per call; here its own permutations (``MinHash.permutations``) are
+        applied to the shingles of every text of the batch at once, after the MurmurHash3 finalizer it
+        pre-mixes inputs with: the same values as feeding each set to `MinHash.update` one value at a
+        time (checked in tests/test_dedupe_detect.py), without a Python call per text. ``shingles`` holds
+        the texts' shingles one text after the other, ``counts[i]`` of them for text i (never 0).
         """
-        m = self._minhash
-        m.clear()
-        m.update_batch(_as_batch(distinct))
-        return m.hashvalues[: self.params.bands].astype(np.uint32)
+        a, b = (x[: self.params.bands] for x in self._minhash.permutations)
+        with np.errstate(over="ignore"):
+            permuted = _fmix32(shingles.astype(np.uint32))[:, None] * a[None, :] + b[None, :]
+        return np.minimum.reduceat(permuted, np.concatenate(([0], np.cumsum(counts)[:-1])), axis=0)
 
 
-def _as_batch(values: np.ndarray) -> Iterable[Any]:
-    return [values.astype(np.uint64)]
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, which datasketch's ``affine32`` scheme applies to every input."""
+    with np.errstate(over="ignore"):
+        h = h ^ (h >> np.uint32(16))
+        h = h * np.uint32(0x85EBCA6B)
+        h = h ^ (h >> np.uint32(13))
+        h = h * np.uint32(0xC2B2AE35)
+        return h ^ (h >> np.uint32(16))
 
 
-def _identity(value: Any) -> Any:
-    return value
+def _distinct_counts(doc: np.ndarray, values: np.ndarray, n_texts: int) -> np.ndarray:
+    """Distinct values per text (``doc`` says which text each value belongs to)."""
+    keys = np.sort((doc.astype(np.uint64) << np.uint64(32)) | values.astype(np.uint64))
+    first = np.concatenate(([True], keys[1:] != keys[:-1])) if keys.size else np.zeros(0, dtype=bool)
+    return np.bincount((keys[first] >> np.uint64(32)).astype(np.int64), minlength=n_texts)
