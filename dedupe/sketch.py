@@ -24,7 +24,7 @@ import numpy as np
 from datasketch import MinHash
 
 from dedupe.params import DedupeParams
-from dedupe.text import _mix64, clean_lines, tokenize
+from dedupe.text import FMIX32, clean_lines, finalise, tokenize
 
 REPETITIVE_RATIO = 0.2  # fewer distinct shingles than this share of all: a repeated phrase, not prose
 MAX_TEXT_CHARS = 400_000  # longer texts are cut before sketching (a page is far shorter; see bad input)
@@ -139,7 +139,7 @@ class Sketcher:
             acc = padded[:n] * self._mult[0]
             for j in range(1, k):
                 acc = acc + padded[j : j + n] * self._mult[j]
-        return (_mix64(acc) >> np.uint64(32)).astype(np.uint32)
+        return (finalise(acc) >> np.uint64(32)).astype(np.uint32)
 
     def _bands(self, shingles: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """datasketch MinHash (``affine32``) of each text's shingle set: one 32-bit minimum per band.
@@ -152,18 +152,8 @@ class Sketcher:
         """
         a, b = (x[: self.params.bands] for x in self._minhash.permutations)
         with np.errstate(over="ignore"):
-            permuted = _fmix32(shingles.astype(np.uint32))[:, None] * a[None, :] + b[None, :]
+            permuted = finalise(shingles.astype(np.uint32), FMIX32)[:, None] * a[None, :] + b[None, :]
         return np.minimum.reduceat(permuted, np.concatenate(([0], np.cumsum(counts)[:-1])), axis=0)
-
-
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer, which datasketch's ``affine32`` scheme applies to every input."""
-    with np.errstate(over="ignore"):
-        h = h ^ (h >> np.uint32(16))
-        h = h * np.uint32(0x85EBCA6B)
-        h = h ^ (h >> np.uint32(13))
-        h = h * np.uint32(0xC2B2AE35)
-        return h ^ (h >> np.uint32(16))
 
 
 def _distinct_counts(doc: np.ndarray, values: np.ndarray, n_texts: int) -> np.ndarray:

@@ -103,14 +103,19 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _pow_cache["p"], _pow_cache["pinv"]
 
 
-def _mix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: spreads every input bit over the output."""
+# Finalisers (xorshift-multiply, three shifts and two odd multipliers) that spread every input bit over the
+# output: splitmix64's for word and shingle hashes, MurmurHash3's 32-bit one as datasketch's affine32 uses.
+SPLITMIX64 = tuple(np.uint64(v) for v in (30, 0xBF58476D1CE4E5B9, 27, 0x94D049BB133111EB, 31))
+FMIX32 = tuple(np.uint32(v) for v in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
+
+
+def finalise(x: np.ndarray, constants: tuple = SPLITMIX64) -> np.ndarray:
+    """Apply a finaliser (``constants``: shift, multiplier, shift, multiplier, shift) element-wise."""
+    s1, m1, s2, m2, s3 = constants
     with np.errstate(over="ignore"):
-        x = x ^ (x >> np.uint64(30))
-        x = x * np.uint64(0xBF58476D1CE4E5B9)
-        x = x ^ (x >> np.uint64(27))
-        x = x * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
+        x = (x ^ (x >> s1)) * m1
+        x = (x ^ (x >> s2)) * m2
+        return x ^ (x >> s3)
 
 
 def word_hashes(normalised: str) -> np.ndarray:
@@ -139,7 +144,7 @@ def word_hashes_at(data_bytes: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarra
         np.cumsum(weighted, out=prefix[1:])
         raw = (prefix[ends] - prefix[starts]) * pinv[starts]
         # mix in the length so that a hash of "ab" and of "a"+"b" never coincide by construction
-        return _mix64(raw + (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)), starts, ends
+        return finalise(raw + (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)), starts, ends
 
 
 # Function words: a shingle made only of these ("one of the", "it is a") appears in unrelated texts.
