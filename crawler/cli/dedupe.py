@@ -17,7 +17,6 @@ from typing import Any
 
 from crawler.config import ConfigError, load_config
 from crawler.keys import Keys
-from dedupe import Decision
 
 
 def register(subparsers: Any) -> None:
@@ -82,6 +81,9 @@ def _records(path: str) -> list[Any]:
 
 
 def run_dedupe(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `jen --help` and the other commands do not load numpy and datasketch
+    from dedupe import Decision
+
     docs = _records(args.file)
     detector = _detector(args, need_redis=False)
     detector.add_many(docs)
