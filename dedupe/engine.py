@@ -135,6 +135,16 @@ class Engine:
         backend.commit(commit)
         return batch.outcomes(entries, prepared)
 
+    def recover(self, backend: Backend, handles: list[int]) -> None:
+        """Decide these documents again (a writer died while writing them) and commit the result."""
+        batch = _Batch(backend, self.params)
+        batch._need(handles)
+        for h in handles:
+            if h in batch.docs:
+                batch._push(h)
+        batch.settle()
+        backend.commit(batch.commit_for([], []))
+
 
 class _Batch:
     """The index as this batch sees it: what was fetched, overlaid with this batch's changes."""
@@ -267,6 +277,10 @@ class _Batch:
                     self.member[h] = got.members.get(h)
         for c, state in got.clusters.items():
             self.cluster.setdefault(c, state)
+        for h in got.docs:  # a member of a cluster with no state (a writer died mid-batch): in none
+            m = self.member.get(h)
+            if m is not None and self.cluster.get(m.cluster) is None and h not in self.written:
+                self._set_member(h, None)
         self.gone.update(h for h in want if h not in got.docs)
 
     def _earlier(self, h: int) -> list[int]:

@@ -15,6 +15,8 @@ cseq            string  last cluster number given out                           
 docs            string  indexed documents now in the index                                    fixed
 clusters        string  clusters now in the index                                             fixed
 lock            string  token of the writer deciding a batch (expires: a dead writer frees it) fixed
+pending         string  u32 handles a batch is writing when its writes take several calls    one batch
+                        (a writer that finds it decides them again: the last call deletes it)
 id:{n}          hash    article id -> ``h`` + `IdEntry` (handle, text fingerprint), or ``s`` + fingerprint  documents
                         + reason for texts recorded but not indexed; n = crc32(id) % 1024
 name:{h/128}    hash    h % 128 -> publication time (f64) + article id (the order decisions follow) documents
@@ -44,6 +46,7 @@ HANDLES_PER_SHARD = 128
 # name -> (template, type); "{}" is the shard or cluster number
 KEYS: dict[str, str] = {
     "meta": "meta", "seq": "seq", "cseq": "cseq", "docs": "docs", "clusters": "clusters", "lock": "lock",
+    "pending": "pending",
     "id": "id:{}", "name": "name:{}", "rec": "rec:{}", "member": "member:{}", "cluster": "cluster:{}",
     "set": "set:{}", "lsh": "lsh:{}",
 }

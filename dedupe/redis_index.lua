@@ -227,12 +227,13 @@ elseif op == "load" then
   return u32(#rows) .. table.concat(rows) .. u32(#states) .. table.concat(states)
 
 elseif op == "commit" then
-  -- token, release (1 on the last call of a batch), operations (one binary argument):
+  -- token, last (1 on the last call of a batch: the batch is written), operations (one binary argument):
   -- R id str16, id shard u16, value str16 (an id recorded unindexed) |
   -- D handle u32, id str16, id shard u16, entry str16, sketch str32, name str16 (a new document) |
   -- X handle u32, band fields str16 (a replaced text leaves its buckets) | M handle u32, value str8 ("" deletes) |
-  -- C cluster u32, value str8 ("" dissolves it) | L cluster u32, handle u32 (leaves its set) | J ... (joins)
-  local token, release, r = arg(), num(), reader(arg())
+  -- C cluster u32, value str8 ("" dissolves it) | L cluster u32, handle u32 (leaves its set) | J ... (joins) |
+  -- P handles str32 (the batch's writes take several calls: what to decide again if they do not all come)
+  local token, last, r = arg(), num(), reader(arg())
   local err = own_lock(token)
   if err then return err end
   while r.more() do
@@ -283,11 +284,13 @@ elseif op == "commit" then
     elseif code == "J" then
       local c, h = r.u32(), r.u32()
       redis.call("SADD", key("set", c), h)
+    elseif code == "P" then
+      redis.call("SET", key("pending"), r.str32())
     else
       return redis.error_reply("unknown commit operation " .. tostring(code))
     end
   end
-  if release == 1 then redis.call("DEL", key("lock")) end
+  if last == 1 then redis.call("DEL", key("pending")) end
   return 1
 
 elseif op == "decisions" then

@@ -4,10 +4,12 @@ A batch is decided under the index's lock (a key with a token that expires, so a
 it): one Lua call per `CALL_DOCS` documents (``prepare``) reserves handles, inserts their bands and
 returns what shares their buckets; this process decides (`dedupe.engine`, the same code as the
 in-memory index), fetching more with ``lookup`` and ``load`` calls when late arrivals send it back to
-later documents; ``commit`` calls write the decisions, the last one frees the lock. Writers take turns;
+later documents; ``commit`` calls write the decisions; then the lock is freed. Writers take turns;
 readers never wait. Every call carries at most a fixed amount of work (`CALL_DOCS` documents,
 `CALL_HANDLES` handles, `CALL_WORK` elementary writes), so none holds Redis for long whatever the size of
-the index or of a cluster. Nothing is pickled: sketches and packed values are little-endian bytes
+the index or of a cluster. A batch whose writes take several calls first records what it writes
+(``pending``); a writer that finds that record (its writer died between the calls) decides those
+documents again before its own batch. Nothing is pickled: sketches and packed values are little-endian bytes
 (layouts in `dedupe.keys`), ids are plain strings.
 """
 
@@ -102,6 +104,9 @@ class RedisIndex:
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
         try:
+            pending = self.client.get(self.keys.key("pending"))
+            if pending:  # a writer died between the calls of one batch: decide what it was writing again
+                self._engine.recover(self, np.frombuffer(pending, dtype="<u4").tolist())
             return self._engine.run(self, entries)
         finally:
             self.client.eval(_RELEASE, 1, self.keys.key("lock"), self._token)
@@ -203,6 +208,9 @@ class RedisIndex:
                 work = 0
             calls[-1].append(op)
             work += cost
+        if len(calls) > 1:  # not one atomic call: the first says what the batch writes, the last clears it
+            touched = [doc.handle for doc, _ in c.records] + list(c.members)
+            calls[0].insert(0, b"P" + _str32(_u32s(touched)))
         for i, part in enumerate(calls):
             self._call("commit", self._token, int(i == len(calls) - 1), b"".join(part))
 

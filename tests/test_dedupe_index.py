@@ -87,6 +87,34 @@ def test_final_clusters_do_not_depend_on_insertion_order_or_on_two_writers_inter
     assert _final(shared) == expected
 
 
+def test_a_writer_killed_between_the_commit_calls_of_a_batch_is_repaired_by_the_next_writer(
+        redis_client: redis.Redis) -> None:
+    docs = _corpus()
+    reference = Detector(MemoryIndex())
+    reference.add_many(docs)
+    index = RedisIndex(redis_client, prefix="t:crash")
+    calls = {"commit": 0}
+    real = index._call
+
+    def killed_after_the_first_commit_call(op: str, *args: object) -> object:
+        if op == "commit":
+            calls["commit"] += 1
+            if calls["commit"] == 2:
+                raise redis.ConnectionError("the writer died")
+        return real(op, *args)
+
+    index._call = killed_after_the_first_commit_call  # type: ignore[method-assign]
+    with pytest.raises(redis.ConnectionError):
+        Detector(index, batch_size=len(docs)).add_many(docs)
+    assert redis_client.exists("t:crash:pending")  # half the batch is written, and says so
+    redis_client.delete("t:crash:lock")  # the dead writer's lock expires (here at once)
+    survivor = Detector(RedisIndex(redis_client, prefix="t:crash"))
+    survivor.add_many(docs)  # the crawl sends what it could not store again
+    assert not redis_client.exists("t:crash:pending")
+    assert _final(survivor) == _final(reference)
+    assert survivor.decisions(d.id for d in docs) == reference.decisions(d.id for d in docs)
+
+
 def test_a_copy_stored_first_is_revised_when_its_earlier_published_original_arrives() -> None:
     story = next(s for s in ALL_STORIES if s.cluster)
     text = "\n".join(story.paragraphs)
