@@ -155,7 +155,8 @@ class _Batch:
         self.gone: set[int] = set()  # no record, or removed by this batch
         self.member: dict[int, Member | None] = {}
         self.cluster: dict[int, ClusterState | None] = {}
-        self.hits: dict[int, dict[int, int]] = {}
+        self.hits: dict[int, dict[int, int]] = {}  # documents sharing buckets: handle -> mask of bands shared
+        self.reverse: dict[int, dict[int, int]] = {}  # seen from the other side before this one's were fetched
         self.fresh: set[int] = set()  # new documents of this batch
         self.removed: list[Stored] = []
         self.written: set[int] = set()  # member entries this batch changed
@@ -176,21 +177,31 @@ class _Batch:
         self.docs[h] = Stored(h, doc_id, published, sk)
         self.keyof[h] = self.docs[h].key
         self.member[h] = None
-        self.hits[h] = dict(st.hits)
         self.fresh.add(h)
+        self._set_hits({h: dict(st.hits)})
         return h
 
     def link_batch(self, new: list[int]) -> None:
-        """A new document saw the batch's earlier ones in its buckets; let them see it too. New documents
-        that share no bucket with any other are decided at once: alone (most documents are)."""
-        fresh = set(new)
-        for h in new:
-            for other, mask in self.hits[h].items():
-                if other in fresh:
-                    self.hits[other][h] = self.hits[other].get(h, 0) | mask
+        """New documents that share no bucket with any other are decided at once: alone (most are)."""
         for h in new:
             if self.hits[h]:
                 self._push(h)
+
+    def _set_hits(self, found: dict[int, dict[int, int]]) -> None:
+        """Record who shares buckets with whom, both ways: a document that found another in its buckets is
+        its neighbour too, even where it could not enter a full bucket itself (a late original of a much
+        copied story), or entered after the other looked (a later document of the same batch)."""
+        for h, hits in found.items():
+            hits.update(self.reverse.pop(h, {}))
+            self.hits[h] = hits
+            for other, mask in hits.items():
+                side = self.hits[other] if other in self.hits else self.reverse.setdefault(other, {})
+                side[h] = side.get(h, 0) | mask
+
+    def _lookup(self, handles: list[int]) -> None:
+        want = [h for h in handles if h not in self.hits]
+        if want:
+            self._set_hits(self.backend.lookup(want))
 
     def remove(self, h: int) -> None:
         """The id's text changed: the old document leaves, and later documents it touched are decided again."""
@@ -198,8 +209,7 @@ class _Batch:
         if h not in self.docs:
             return
         old = self.docs[h]
-        if h not in self.hits:
-            self.hits.update(self.backend.lookup([h]))
+        self._lookup([h])
         self._keys(self.hits[h])
         self._remember(h)
         m = self.member.get(h)
@@ -248,9 +258,7 @@ class _Batch:
     def _fetch_window(self) -> None:
         """Fetch what the next documents to decide need: their buckets, their candidates, the originals."""
         window = [h for _, h in heapq.nsmallest(WINDOW, self.heap) if h not in self.ready]
-        missing = [h for h in window if h not in self.hits and h not in self.gone]
-        if missing:
-            self.hits.update(self.backend.lookup(missing))
+        self._lookup([h for h in window if h not in self.gone])
         self._keys(c for h in window for c in self.hits.get(h, ()))
         self._need([c for h in window if h not in self.gone for c in self._earlier(h)])
         self.ready.update(window)
@@ -448,8 +456,11 @@ class _Batch:
         size = state.size - 1
         original = 0 if state.original == h else state.original
         if original == 0 and size > 0:  # the rest are decided again; the first that joins nothing leads
-            for x in self._members_of(c):
-                self._push_known(x)
+            rest = sorted(self._members_of(c))
+            self._need(rest)
+            for x in rest:
+                if x in self.docs:
+                    self._push(x)
         if size <= 1 and original:  # only the original is left: no cluster
             self._remember(original)
             self._set_add(c, original, False)
@@ -469,16 +480,10 @@ class _Batch:
             h for h, added in changes.items() if not added}
         return current
 
-    def _push_known(self, h: int) -> None:
-        self._need([h])
-        if h in self.docs:
-            self._push(h)
-
     def _touch_later(self, d: Stored, cluster: int | None, everyone: bool = False, skip: int = 0) -> None:
         """Later documents sharing a bucket with ``d`` are decided again, except members of ``cluster``
         that joined through its original."""
-        if d.handle not in self.hits:
-            self.hits.update(self.backend.lookup([d.handle]))
+        self._lookup([d.handle])
         self._keys(self.hits[d.handle])
         for z in self._later(d.handle):
             if z != skip:
