@@ -26,7 +26,7 @@ cluster:{c/128} hash    c % 128 -> `ClusterState` (original's handle, size)     
 set:{c}         set     handles of the cluster's members (intset while small)                 cluster size
 lsh:{s}         hash    band byte + 32-bit band value -> packed u32 handles (at most          documents
                         ``bucket_cap``). s is the field's shard under linear hashing (shards
-                        split one at a time as the index grows, ~64 fields each)
+                        split one at a time as the index grows, `FIELDS_PER_SHARD` fields each)
 ==============  ======  ====================================================================  ===============
 """
 
@@ -42,6 +42,9 @@ DEFAULT_PREFIX = "jen:dedupe"
 LAYOUT_VERSION = "4"  # 4: clusters decided in publication order (3: rarity counts, 2: linear-hashed shards)
 ID_SHARDS = 1024
 HANDLES_PER_SHARD = 128
+# LSH fields per ``lsh:{s}`` shard once it splits: a field is inserted after a scan of its listpack, so
+# shards stay small (32: about 3 µs an insert; 64 doubles it) for about 2 bytes of key overhead a field
+FIELDS_PER_SHARD = 32
 
 # name -> (template, type); "{}" is the shard or cluster number
 KEYS: dict[str, str] = {
@@ -139,7 +142,7 @@ def lua_prelude() -> str:
     for kind, fmt in FORMATS.items():  # Python's "8s" (8 bytes) is "c8" in Lua's struct library
         lua_fmt = re.sub(r"(\d+)s", r"c\1", fmt)
         lines.append(f'F["{kind}"] = "{lua_fmt}"; SIZE["{kind}"] = {struct.calcsize(fmt)}')
-    lines += [f"local PER_SHARD = {HANDLES_PER_SHARD}",
+    lines += [f"local PER_SHARD = {HANDLES_PER_SHARD}", f"local FIELDS_PER_SHARD = {FIELDS_PER_SHARD}",
               "local function key(name, n)",
               "  local t = T[name]",
               "  if n == nil then return PREFIX .. ':' .. t[1] end",

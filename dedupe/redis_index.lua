@@ -49,8 +49,7 @@ local function str32(v) return u32(#v) .. v end
 -- LSH fields live in hash shards that grow by linear hashing: shard n splits into n and n + M
 -- (M = S0 * 2^level) when the split pointer reaches it, one at a time as the index grows, so a field is
 -- always one lookup in one small listpack whatever the size of the index.
-local ENTRIES_PER_SHARD = 64
-local MAX_SPLITS = 16 -- per call (a call adds at most 20 documents' fields: about 10 splits)
+local MAX_SPLITS = 40 -- per call (a call adds at most 20 documents' fields: about 20 splits)
 -- Work budget of one prepare or lookup call: a band costs 1, every 64 bytes of bucket read 1 more (about 2 ms
 -- in all). A call stops after the entry that spends it; the caller sends the rest again.
 local BUDGET = 700
@@ -70,7 +69,7 @@ local function lsh_key(field)
   return key("lsh", n)
 end
 local function grow(fields_wanted)
-  local target = math.ceil(fields_wanted / ENTRIES_PER_SHARD)
+  local target = math.ceil(fields_wanted / FIELDS_PER_SHARD)
   local splits = 0
   while M + SPLIT < target and splits < MAX_SPLITS do
     local src, dst = key("lsh", SPLIT), key("lsh", SPLIT + M)

@@ -26,6 +26,7 @@ import numpy as np
 
 from dedupe.engine import Commit, Engine, Entry, Loaded, Outcome, Prepared, decision_of
 from dedupe.keys import (
+    FIELDS_PER_SHARD,
     FORMATS,
     LAYOUT_VERSION,
     DedupeKeys,
@@ -76,7 +77,7 @@ class RedisIndex:
         self._token = ""
         self._cache: OrderedDict[int, Stored] = OrderedDict()
         fingerprint = self.params.fingerprint()
-        shards0 = max(1, initial_handles * self.params.bands // 64)
+        shards0 = max(1, initial_handles * self.params.bands // FIELDS_PER_SHARD)
         stored, layout = (_text(v) if v is not None else None
                           for v in client.eval(_OPEN, 2, self.keys.key("meta"), self.keys.key("seq"), fingerprint,
                                                LAYOUT_VERSION, shards0))
