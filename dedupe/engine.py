@@ -167,6 +167,7 @@ class _Batch:
         self.queued: set[int] = set()
         self.ready: set[int] = set()  # queued documents whose buckets and candidates are fetched
         self.keyof: dict[int, tuple[float, bytes]] = {}  # publication order of documents met in buckets
+        self.touches: list[tuple[Stored, int | None, bool, int]] = []  # (toucher, its cluster, everyone, skip)
         self.maybe: list[tuple[int, Stored, int | None, bool]] = []  # (handle, toucher, its cluster, everyone)
         self.free_clusters: list[int] = []
         self.before: dict[int, Decision | None] = {}  # decisions of touched documents before this batch
@@ -240,6 +241,12 @@ class _Batch:
             self._apply(self.docs[h], self._decide(self.docs[h]))
 
     def _resolve_maybe(self) -> None:
+        if self.touches:
+            touches, self.touches = self.touches, []
+            self._lookup([d.handle for d, *_ in touches])
+            self._keys(c for d, *_ in touches for c in self.hits[d.handle])
+            for d, cluster, everyone, skip in touches:
+                self.maybe += [(z, d, cluster, everyone) for z in self._later(d.handle) if z != skip]
         while self.maybe:
             pending, self.maybe = self.maybe, []
             self._need([z for z, *_ in pending])
@@ -482,12 +489,8 @@ class _Batch:
 
     def _touch_later(self, d: Stored, cluster: int | None, everyone: bool = False, skip: int = 0) -> None:
         """Later documents sharing a bucket with ``d`` are decided again, except members of ``cluster``
-        that joined through its original."""
-        self._lookup([d.handle])
-        self._keys(self.hits[d.handle])
-        for z in self._later(d.handle):
-            if z != skip:
-                self.maybe.append((z, d, cluster, everyone))
+        that joined through its original (found before the next document is decided, all at once)."""
+        self.touches.append((d, cluster, everyone, skip))
 
     # --- bookkeeping ------------------------------------------------------------------------------
     def _remember(self, h: int) -> None:
