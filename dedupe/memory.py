@@ -1,223 +1,165 @@
-"""In-memory index: the reference implementation of the index rules, for offline use and tests.
+"""In-memory index: the same rules as the Redis index (`dedupe.engine`), held in this process.
 
-The Redis index (`dedupe.redis_index`) applies the same rules in a Lua script; tests check that both
-give the same decisions.
-
-Rules, shared by both indexes:
-
-* A document gets a handle; its LSH band entries are inserted *before* the buckets are read
-  (insert-then-query), so of any two documents the later one always finds the earlier.
-* A candidate becomes a copy *edge* when the estimated Jaccard reaches ``jaccard_threshold`` or the
-  estimated containment reaches ``containment_threshold``, unless both texts carry enough figures and
-  share too few of them (``figure_containment``) — a pure function of the two sketches.
-* Clusters are the connected components of the edges; the original of a cluster is its member with
-  the smallest (published, id). Hence the final clusters depend only on which documents are present,
-  never on the order they came in or on how two writers interleaved.
-* Re-adding an id with the same text changes nothing; with other text the old entry is removed
-  (bands, edges; its cluster is split again if needed) and the new text added.
+For offline use (``jen dedupe FILE``), crawls without Redis, and tests. Thread-safe.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-
-from dedupe.model import Row
+from dedupe.engine import Commit, Engine, Entry, Loaded, Outcome, Prepared, decision_of
+from dedupe.keys import ClusterState, Member
+from dedupe.model import Decision
 from dedupe.params import DedupeParams
-from dedupe.sketch import Rejected, Sketch
-
-
-@dataclass
-class _Rec:
-    id: str
-    sig: np.ndarray
-    size: int
-    published: float
-    fp: bytes
-    figures: int
-
-
-def is_copy(params: DedupeParams, matches: int, size_a: int, size_b: int, figs_a: int, figs_b: int) -> bool:
-    """The verification rule (the Lua script computes it with the same float operations)."""
-    jac = matches / params.num_perm
-    if not (jac >= params.jaccard_threshold or containment(jac, size_a, size_b) >= params.containment_threshold):
-        return False
-    if params.figure_containment > 0:
-        fewer = min(figs_a.bit_count(), figs_b.bit_count())
-        if fewer >= params.min_figures and (figs_a & figs_b).bit_count() / fewer < params.figure_containment:
-            return False  # same template or boilerplate, other figures: a different report
-    return True
-
-
-def containment(jac: float, size_a: int, size_b: int) -> float:
-    """Share of the smaller shingle set inside the larger, from Jaccard and the set sizes:
-    |A∩B| = J(|A|+|B|)/(1+J)."""
-    return min(1.0, jac * (size_a + size_b) / ((1.0 + jac) * min(size_a, size_b)))
+from dedupe.record import Stored
+from dedupe.sketch import Sketch
 
 
 class MemoryIndex:
-    """Index held in this process; thread-safe."""
+    """Index held in this process."""
 
     def __init__(self, params: DedupeParams | None = None) -> None:
         self.params = params or DedupeParams()
+        self._engine = Engine(self.params)
         self._lock = threading.Lock()
-        self._ids: dict[str, int | tuple[bytes, str]] = {}
-        self._recs: dict[int, _Rec] = {}
-        self._buckets: dict[bytes, list[int]] = {}
-        self._edges: dict[int, list[int]] = {}
-        self._root: dict[int, int] = {}
-        self._members: dict[int, list[int]] = {}
+        self._ids: dict[str, tuple[int, bytes] | tuple[str, bytes]] = {}  # (handle, fp) or (reason, fp)
+        self._docs: dict[int, Stored] = {}
+        self._buckets: dict[int, list[int]] = {}  # band << 32 | value -> handles
+        self._members: dict[int, Member] = {}
+        self._clusters: dict[int, ClusterState] = {}
+        self._sets: dict[int, set[int]] = {}
         self._seq = 0
+        self._cseq = 0
 
-    # --- public -------------------------------------------------------------------------------------
-    def add_batch(self, entries: list[tuple[str, float, Sketch | Rejected]]) -> list[tuple[Row, list[Row]]]:
-        """Add (id, published timestamp, sketch) entries in order; per entry its row and revised rows."""
+    def add_batch(self, entries: list[Entry]) -> list[Outcome]:
+        """Decide and add (id, published timestamp, sketch) entries (ids unique in a batch)."""
         with self._lock:
-            return [self._add(doc_id, published, sk) for doc_id, published, sk in entries]
+            return self._engine.run(self, entries)
 
-    def row(self, doc_id: str) -> Row | None:
+    # --- what the engine asks of an index ---------------------------------------------------------
+    def prepare(self, entries: list[Entry]) -> list[Prepared]:
+        out = []
+        for doc_id, _, sk in entries:
+            prev = self._ids.get(doc_id)
+            indexed = isinstance(sk, Sketch)
+            if prev is not None and prev[1] == sk.fingerprint and isinstance(prev[0], int) == indexed:
+                out.append(Prepared("same", handle=prev[0]) if indexed else Prepared("same_rejected",
+                                                                                      reason=str(prev[0])))
+                continue
+            st = Prepared("new" if indexed else "rejected", old=prev[0] if prev and isinstance(prev[0], int) else 0)
+            if isinstance(sk, Sketch):
+                self._seq += 1
+                st.handle = self._seq
+                st.hits = self._hits(sk.bands.tolist(), insert=st.handle)
+            out.append(st)
+        return out
+
+    def _hits(self, bands: list[int], insert: int = 0) -> dict[int, int]:
+        hits: dict[int, int] = {}
+        buckets = self._buckets
+        for b, value in enumerate(bands):
+            field = b << 32 | value
+            bucket = buckets.get(field)
+            if bucket is None:
+                if insert:
+                    buckets[field] = [insert]
+                continue
+            for c in bucket:
+                hits[c] = hits.get(c, 0) | 1 << b
+            if insert and len(bucket) < self.params.bucket_cap:
+                bucket.append(insert)
+        return hits
+
+    def lookup(self, handles: list[int]) -> dict[int, dict[int, int]]:
+        return {h: self._hits(self._docs[h].sketch.bands.tolist()) if h in self._docs else {} for h in handles}
+
+    def order(self, handles: list[int]) -> dict[int, tuple[float, bytes]]:
+        return {h: self._docs[h].key for h in handles if h in self._docs}
+
+    def load(self, handles: list[int]) -> Loaded:
+        docs = {h: self._docs[h] for h in handles if h in self._docs}
+        clusters = {}
+        for h in list(docs):
+            m = self._members.get(h)
+            if m is not None:
+                state = clusters[m.cluster] = self._clusters[m.cluster]
+                docs.setdefault(state.original, self._docs[state.original])
+        return Loaded(docs, {h: self._members.get(h) for h in docs}, clusters)
+
+    def members(self, cluster: int) -> list[int]:
+        return sorted(self._sets.get(cluster, ()))
+
+    def reserve_clusters(self, n: int) -> list[int]:
+        self._cseq += n
+        return list(range(self._cseq - n + 1, self._cseq + 1))
+
+    def commit(self, c: Commit) -> None:
+        for doc_id, fp, reason in c.rejected:
+            self._ids[doc_id] = (reason, fp)
+        for old in c.removed:
+            for b, value in enumerate(old.sketch.bands.tolist()):
+                bucket = self._buckets.get(b << 32 | value)
+                if bucket and old.handle in bucket:
+                    bucket.remove(old.handle)
+            del self._docs[old.handle]
+        for doc, fp in c.records:
+            self._ids[doc.id] = (doc.handle, fp)
+            self._docs[doc.handle] = doc
+        for h, m in c.members.items():
+            if m is None:
+                self._members.pop(h, None)
+            else:
+                self._members[h] = m
+        for n, state in c.clusters.items():
+            if state is None:
+                self._clusters.pop(n, None)
+                self._sets.pop(n, None)
+            else:
+                self._clusters[n] = state
+        for n, h in c.leaves:
+            self._sets.get(n, set()).discard(h)
+        for n, h in c.joins:
+            if n in self._clusters:
+                self._sets.setdefault(n, set()).add(h)
+
+    # --- reading ----------------------------------------------------------------------------------
+    def decisions(self, doc_ids: list[str]) -> dict[str, Decision]:
+        with self._lock:
+            out = {}
+            for doc_id in doc_ids:
+                prev = self._ids.get(doc_id)
+                if prev is None:
+                    continue
+                if not isinstance(prev[0], int):
+                    out[doc_id] = Decision(doc_id, indexed=False, reason=str(prev[0]))
+                    continue
+                m = self._members.get(prev[0])
+                state = self._clusters.get(m.cluster) if m is not None else None
+                original = self._docs[state.original].id if state is not None else None
+                out[doc_id] = decision_of(doc_id, m, original)
+            return out
+
+    def cluster_ids(self) -> list[int]:
+        with self._lock:
+            return sorted(self._clusters)
+
+    def cluster_member_ids(self, cluster: int) -> list[str]:
+        """Ids of a cluster's members, the original first."""
+        with self._lock:
+            state = self._clusters.get(cluster)
+            if state is None:
+                return []
+            rest = sorted(self._docs[h].id for h in self._sets.get(cluster, ()) if h != state.original)
+            return [self._docs[state.original].id, *rest]
+
+    def cluster_of(self, doc_id: str) -> int | None:
         with self._lock:
             prev = self._ids.get(doc_id)
-            if prev is None:
+            if prev is None or not isinstance(prev[0], int):
                 return None
-            if isinstance(prev, tuple):
-                return Row(doc_id, None, None, 0, 0, 0, False, prev[1])
-            return self._row(prev)
+            m = self._members.get(prev[0])
+            return m.cluster if m else None
 
-    def cluster_rows(self) -> list[list[Row]]:
-        """Each cluster as rows, the original first."""
-        with self._lock:
-            return [[self._row(root)] + [self._row(m) for m in members if m != root]
-                    for root, members in self._members.items()]
-
-    def stats(self) -> dict[str, int]:
-        return {"handles": self._seq, "indexed": len(self._recs), "clusters": len(self._members)}
-
-    # --- rules --------------------------------------------------------------------------------------
-    def _add(self, doc_id: str, published: float, sk: Sketch | Rejected) -> tuple[Row, list[Row]]:
-        revised: list[Row] = []
-        prev = self._ids.get(doc_id)
-        if prev is not None:
-            if isinstance(prev, tuple):
-                if prev[0] == sk.fingerprint and isinstance(sk, Rejected):
-                    return Row(doc_id, None, None, 0, 0, 0, False, prev[1]), []
-            else:
-                if self._recs[prev].fp == sk.fingerprint and isinstance(sk, Sketch):
-                    return self._row(prev), []
-                revised = self._remove(prev)
-        if isinstance(sk, Rejected):
-            self._ids[doc_id] = (sk.fingerprint, sk.reason)
-            return Row(doc_id, None, None, 0, 0, 0, False, sk.reason), revised
-        self._seq += 1
-        h = self._seq
-        self._recs[h] = _Rec(doc_id, sk.signature, sk.size, published, sk.fingerprint,
-                             int.from_bytes(sk.figures, "little"))
-        self._ids[doc_id] = h
-        candidates: dict[int, None] = {}
-        for field in self._fields(sk.signature):
-            bucket = self._buckets.setdefault(field, [])
-            bucket.append(h)  # insert first, then read: see module docstring
-            for other in bucket:
-                if other != h:
-                    candidates[other] = None
-        me = self._recs[h]
-        neighbours = [c for c in candidates
-                      if is_copy(self.params, self._matches(h, c), me.size, self._recs[c].size, me.figures,
-                                 self._recs[c].figures)]
-        revised += self._link(h, neighbours)
-        return self._row(h), _unique_last(revised, doc_id)
-
-    def _fields(self, sig: np.ndarray) -> list[bytes]:
-        r = self.params.rows
-        raw = sig.astype("<u2").tobytes()
-        return [bytes([b]) + raw[2 * r * b : 2 * r * (b + 1)] for b in range(self.params.bands)]
-
-    def _matches(self, a: int, b: int) -> int:
-        return int(np.count_nonzero(self._recs[a].sig == self._recs[b].sig))
-
-    def _order(self, h: int) -> tuple[float, bytes]:
-        rec = self._recs[h]
-        return rec.published, rec.id.encode("utf-8")  # bytes order = code point order, as in Lua
-
-    def _row(self, h: int) -> Row:
-        rec = self._recs[h]
-        root = self._root.get(h)
-        if root is None:
-            return Row(rec.id, None, None, 0, rec.size, 0, True, None)
-        orig = self._recs[root]
-        if root == h:
-            return Row(rec.id, None, orig.id, 0, rec.size, 0, True, None)
-        return Row(rec.id, orig.id, orig.id, self._matches(h, root), rec.size, orig.size, True, None)
-
-    def _link(self, h: int, neighbours: list[int]) -> list[Row]:
-        if not neighbours:
-            return []
-        group = {h}
-        old_roots = set()
-        for x in neighbours:
-            self._edges.setdefault(x, []).append(h)
-            self._edges.setdefault(h, []).append(x)
-            root = self._root.get(x)
-            if root is None:
-                group.add(x)
-            elif root not in old_roots:
-                old_roots.add(root)
-                group.update(self._members[root])
-        before = {m: self._root.get(m) for m in group}
-        for root in old_roots:
-            del self._members[root]
-        orig = min(group, key=self._order)
-        self._members[orig] = sorted(group)
-        for m in group:
-            self._root[m] = orig
-        return [self._row(m) for m in sorted(group) if m != h and before[m] != orig]
-
-    def _remove(self, h: int) -> list[Row]:
-        rec = self._recs[h]
-        for field in self._fields(rec.sig):
-            bucket = self._buckets[field]
-            bucket.remove(h)
-            if not bucket:
-                del self._buckets[field]
-        for x in self._edges.pop(h, []):
-            self._edges[x].remove(h)
-            if not self._edges[x]:
-                del self._edges[x]
-        old_root = self._root.pop(h, None)
-        del self._recs[h]
-        if old_root is None:
-            return []
-        rest = [m for m in self._members.pop(old_root) if m != h]
-        for m in rest:
-            del self._root[m]
-        seen: set[int] = set()
-        for start in rest:
-            if start in seen:
-                continue
-            comp, todo = [], [start]
-            seen.add(start)
-            while todo:
-                m = todo.pop()
-                comp.append(m)
-                for x in self._edges.get(m, []):
-                    if x not in seen:
-                        seen.add(x)
-                        todo.append(x)
-            if len(comp) > 1:
-                orig = min(comp, key=self._order)
-                self._members[orig] = sorted(comp)
-                for m in comp:
-                    self._root[m] = orig
-        return [self._row(m) for m in rest if self._root.get(m) != old_root]
-
-
-def _unique_last(rows: list[Row], exclude: str) -> list[Row]:
-    """Revised rows, one per document (the latest), never the document being added."""
-    out: dict[str, Row] = {}
-    for row in rows:
-        if row.id != exclude:
-            out.pop(row.id, None)
-            out[row.id] = row
-    return list(out.values())
+    def stats(self) -> dict[str, Any]:
+        return {"documents": len(self._docs), "clusters": len(self._clusters), "handles": self._seq}

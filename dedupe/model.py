@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 UNDATED = 1e18  # sorts after every real time: an undated article is never preferred as the original
 
@@ -23,13 +23,14 @@ class Document:
 
 @dataclass(frozen=True)
 class Decision:
-    """The flag of one document.
+    """The flag of one document, as the index holds it now.
 
-    ``duplicate_of`` is the earliest-published member of the document's cluster when the document is
-    a copy (None for originals and unique articles); ``similarity`` is the estimated Jaccard
-    similarity and ``containment`` the estimated share of the shorter text found in the longer, both
-    against that original. ``cluster`` names the cluster (the original's id) for originals and copies.
-    ``indexed`` is False, with a ``reason``, for texts too short or too degenerate to compare.
+    ``duplicate_of`` is the original of the document's cluster (its earliest-published member) when the
+    document is a copy, None for originals and unique articles. ``similarity`` (shared words over the
+    words of both, Jaccard-like) and ``containment`` (share of the shorter text found in the longer) are
+    measured against that original. ``cluster`` names the cluster (the original's id) for originals and
+    copies. ``indexed`` is False, with a ``reason``, for texts too short, degenerate or unreadable to
+    compare, and for ids that cannot be stored.
     """
 
     id: str
@@ -41,12 +42,15 @@ class Decision:
     reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"id": self.id, "duplicate_of": self.duplicate_of, "similarity": self.similarity,
+                "containment": self.containment, "cluster": self.cluster, "indexed": self.indexed,
+                "reason": self.reason}
 
 
 @dataclass(frozen=True)
 class Result:
-    """What adding one document did: its decision, and decisions of other documents it changed."""
+    """Transitional, for `Detector.add` (the crawl's current pipelines): a decision and the current
+    decisions of other documents this add changed. `Detector.add_many` and `decisions` replace it."""
 
     decision: Decision
     revised: list[Decision] = field(default_factory=list)
@@ -65,22 +69,9 @@ class Cluster:
                 "members": [{"id": m, "similarity": s, "containment": c} for m, s, c in self.members]}
 
 
-class Row(NamedTuple):
-    """An index's raw answer for one document; the detector turns it into a `Decision`."""
-
-    id: str
-    duplicate_of: str | None
-    cluster: str | None
-    matches: int  # signature positions agreeing with the original
-    size: int  # distinct shingles of this document
-    original_size: int
-    indexed: bool
-    reason: str | None
-
-
 def published_ts(value: str | None) -> float:
     """ISO 8601 text -> POSIX seconds; missing or unreadable -> `UNDATED`."""
-    if not value:
+    if not value or not isinstance(value, str):
         return UNDATED
     text = value.strip().replace("Z", "+00:00")
     try:
@@ -89,4 +80,7 @@ def published_ts(value: str | None) -> float:
         return UNDATED
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when.timestamp()
+    try:
+        return when.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return UNDATED

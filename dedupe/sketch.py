@@ -1,47 +1,65 @@
-"""Shingles (numpy, for many texts at once) and MinHash signatures (datasketch).
+"""What the index keeps of a text: a datasketch MinHash for finding candidates, a compact word-run
+sketch for verifying them.
 
-Shingles are hashed to 32 bits in one vectorised pass; datasketch's `MinHash` (``affine32`` scheme,
-``num_perm`` permutations) turns each text's shingle hashes into a signature. The index keeps the
-lowest 16 bits of each minimum, as datasketch's `bBitMinHash` does (b-bit minwise hashing: two
-different minima agree by chance once in 65,536), which halves storage.
+Both are built on *content shingles*: runs of `shingle_size` consecutive content words (function words
+dropped, figures masked), hashed to 32 bits in one vectorised pass over a whole batch.
+
+* ``bands``: datasketch `MinHash` (``affine32``, one permutation per LSH band) of the shingle set; each
+  band is one 32-bit minimum, so two texts share a band with probability equal to their Jaccard
+  similarity (one row per band finds the loose copies real outlets publish, Jaccard ~0.1).
+* ``shingles``: the 16-bit shingle hashes in document order, so the verifier can find the *runs* two
+  texts share, where they start and end (a copy shares long runs; a same-event story shares names).
+* ``quoted`` and ``figures``: which tokens stand in quotations, and the value of every figure, so the
+  verifier can weigh shared quotes less and tell a template report (same sentences, other figures)
+  from a copy.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import re
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from datasketch import MinHash
 
 from dedupe.params import DedupeParams
-from dedupe.text import _mix64, clean_lines, figure_mask, is_stopword, word_hashes_at, words
+from dedupe.text import FMIX32, clean_lines, finalise, tokenize
 
-REPETITIVE_RATIO = 0.2  # fewer distinct words than this share of all words: a repeated phrase, not prose
+REPETITIVE_RATIO = 0.2  # fewer distinct shingles than this share of all: a repeated phrase, not prose
+MAX_TEXT_CHARS = 400_000  # longer texts are cut before sketching (a page is far shorter; see bad input)
+MAX_TOKENS = 1024  # content tokens kept per text (about 1,800 words): the sketch has a fixed ceiling
+CONTROL_RATIO = 0.05  # more control characters than this share of a text's start: binary data, not text
+CONTROL_SAMPLE = 1024  # characters of the start checked
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
 class Sketch:
-    """What the index keeps of one text."""
+    """What the index keeps of one text (see the module docstring)."""
 
-    signature: np.ndarray  # uint16[num_perm]
-    size: int  # distinct informative shingles (for containment estimates)
+    bands: np.ndarray  # uint32[bands]
+    shingles: np.ndarray  # uint16[size - shingle_size + 1], document order
+    quoted: np.ndarray  # bool[size]
+    figures: np.ndarray  # uint16[size]: 0 for words, else the figure's value (never 0)
     fingerprint: bytes  # 8 bytes identifying the exact text (same id + same text = nothing to do)
-    figures: bytes = bytes(32)  # 256-bit set of the text's figures (see dedupe.text.figure_mask)
+
+    @property
+    def size(self) -> int:
+        """Content tokens."""
+        return int(self.quoted.size)
 
 
 @dataclass(frozen=True)
 class Rejected:
     """A text recorded but not indexed, and why."""
 
-    reason: str  # too_short | boilerplate | repetitive | too_few_shingles
+    reason: str  # too_short | boilerplate | repetitive | too_few_shingles | binary | bad_id
     fingerprint: bytes
 
 
 def text_fingerprint(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
 class Sketcher:
@@ -52,115 +70,94 @@ class Sketcher:
         rng = np.random.default_rng([params.seed, 0x6A656E])
         self._mult = (rng.integers(0, 2**63, params.shingle_size, dtype=np.uint64) * np.uint64(2)
                       + np.uint64(1))
-
-    def shingles(self, text: str) -> np.ndarray | str:
-        """Distinct 32-bit hashes of the informative word shingles of `text`, or a rejection reason."""
-        sets, reasons = self._shingle_sets([text])
-        return reasons[0] or sets[0]
-
-    def _shingle_sets(self, texts: list[str]) -> tuple[list[np.ndarray], list[str | None]]:
-        """Shingle a batch in one pass: all texts' words are hashed, shingled and de-duplicated as one
-        array (per-call numpy overhead would otherwise dominate for 500-word texts)."""
-        p, k = self.params, self.params.shingle_size
-        cleaned = [clean_lines(t) for t in texts]
-        self._figures = [figure_mask(c) for c in cleaned]
-        encoded = [words(c).encode("utf-8") for c in cleaned]
-        lengths = np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=len(encoded))
-        doc_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        toks, tok_start = word_hashes_at(b" ".join(encoded))
-        tok_doc = np.searchsorted(doc_start, tok_start, side="right") - 1
-        counts = np.bincount(tok_doc, minlength=len(texts))
-        reasons: list[str | None] = [None] * len(texts)
-        for i, c in enumerate(counts.tolist()):
-            if c < p.min_tokens:
-                reasons[i] = "too_short" if len(texts[i].split()) < p.min_tokens else "boilerplate"
-        n = max(toks.size - k + 1, 0)
-        with np.errstate(over="ignore"):
-            sh = toks[:n] * self._mult[0]
-            for j in range(1, k):
-                sh = sh + toks[j : j + n] * self._mult[j]
-        keep = tok_doc[:n] == tok_doc[k - 1 : k - 1 + n]  # shingles must not span two texts
-        if p.drop_stopword_shingles and k > 1:
-            stop = is_stopword(toks)
-            all_stop = stop[:n].copy()
-            for j in range(1, k):
-                all_stop &= stop[j : j + n]
-            keep &= ~all_stop
-        shingle_doc = tok_doc[:n][keep].astype(np.uint64)
-        per_doc_total = np.bincount(shingle_doc.astype(np.int64), minlength=len(texts))
-        keyed = np.sort((shingle_doc << np.uint64(32)) | (_mix64(sh[keep]) >> np.uint64(32)))
-        if keyed.size:  # sort + neighbour test: numpy's hash-based unique is several times slower here
-            keyed = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))]
-        docs_of = (keyed >> np.uint64(32)).astype(np.int64)
-        bounds = np.searchsorted(docs_of, np.arange(len(texts) + 1))
-        values = (keyed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        sets = [values[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
-        for i, s in enumerate(sets):
-            if reasons[i] is None:
-                if s.size < REPETITIVE_RATIO * per_doc_total[i]:
-                    reasons[i] = "repetitive"  # one word or phrase over and over
-                elif s.size < p.min_shingles:
-                    reasons[i] = "too_few_shingles"
-        return sets, reasons
-
-    def sketch_many(self, texts: list[str]) -> list[Sketch | Rejected]:
-        """Sketch a batch; shingling and MinHash run over all texts together."""
-        if not texts:
-            return []
-        sets, reasons = self._shingle_sets(texts)
-        sigs = self._signatures(sets)
-        out: list[Sketch | Rejected] = []
-        for i, text in enumerate(texts):
-            fp = text_fingerprint(text)
-            reason = reasons[i]
-            out.append(Rejected(reason, fp) if reason else Sketch(sigs[i], int(sets[i].size), fp,
-                                                                         self._figures[i]))
-        return out
+        self._minhash = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32")
 
     def sketch(self, text: str) -> Sketch | Rejected:
         return self.sketch_many([text])[0]
 
-    def _signatures(self, sets: list[np.ndarray]) -> np.ndarray:
-        """datasketch MinHash of each shingle set, kept as b-bit (16-bit) values.
+    def sketch_many(self, texts: list[str]) -> list[Sketch | Rejected]:
+        """Sketch a batch: cleaning per text, then tokens, shingles and MinHashes for all texts at once."""
+        if not texts:
+            return []
+        p, k = self.params, self.params.shingle_size
+        texts = [t[:MAX_TEXT_CHARS] for t in texts]
+        out: list[Sketch | Rejected | None] = [None] * len(texts)
+        cleaned = []
+        for i, text in enumerate(texts):
+            head = text[:CONTROL_SAMPLE]
+            if _CONTROL.search(head) and len(_CONTROL.findall(head)) > CONTROL_RATIO * len(head):
+                out[i] = Rejected("binary", text_fingerprint(text))
+            cleaned.append("" if out[i] else clean_lines(text))
+        tok = tokenize(cleaned)
+        for i, text in enumerate(texts):
+            if out[i] is None and tok.words[i] < p.min_tokens:
+                reason = "too_short" if len(text.split()) < p.min_tokens else "boilerplate"
+                out[i] = Rejected(reason, text_fingerprint(text))
+        # per text: tokens [lo, hi) (at most MAX_TOKENS), shingles [lo, lo + n)
+        lo = tok.bounds[:-1]
+        hi = np.minimum(tok.bounds[1:], lo + MAX_TOKENS)
+        n = np.maximum(hi - lo - k + 1, 0)
+        sh = self._shingle_hashes(tok.masked)
+        doc = np.repeat(np.arange(len(texts)), n)  # the text of every kept shingle
+        at = np.repeat(lo - np.concatenate(([0], np.cumsum(n)[:-1])), n) + np.arange(int(n.sum()))
+        kept = sh[at]
+        distinct = _distinct_counts(doc, kept, len(texts))
+        ok = [i for i in range(len(texts)) if out[i] is None]
+        for i in ok:
+            if distinct[i] < REPETITIVE_RATIO * max(int(n[i]), 1) and n[i] >= p.min_shingles:
+                out[i] = Rejected("repetitive", text_fingerprint(texts[i]))  # one word or phrase over and over
+            elif distinct[i] < p.min_shingles:
+                out[i] = Rejected("too_few_shingles", text_fingerprint(texts[i]))
+        ok = [i for i in ok if out[i] is None]
+        if ok:
+            bands = self._bands(kept[np.isin(doc, ok)], n[ok])
+            figures = (tok.figure & np.uint64(0xFFFF)).astype(np.uint16)
+            figures[tok.figure != 0] |= 1
+            shingles16 = (sh & 0xFFFF).astype(np.uint16)
+            for row, i in enumerate(ok):
+                a, z = int(lo[i]), int(hi[i])
+                out[i] = Sketch(bands[row], shingles16[a : a + int(n[i])], tok.quoted[a:z], figures[a:z],
+                                text_fingerprint(texts[i]))
+        return [o for o in out if o is not None]
 
-        The shingle hashes are already uniform 32-bit values, so datasketch is given the identity as its
-        hash function and spends its time only on the permutations. Each set goes to `update_batch` as
-        one array: datasketch turns its hash outputs into a column with numpy, so an array gives the same
-        minima as one value at a time while skipping a Python call and a list entry per shingle (measured
-        97 instead of 130 µs per 500-word text). `_array_batches_agree` checks that equivalence once per process.
+    def shingles(self, text: str) -> np.ndarray | str:
+        """Distinct 32-bit content shingles of `text`, or the reason it is not indexed."""
+        sk = self.sketch(text)
+        if isinstance(sk, Rejected):
+            return sk.reason
+        tok = tokenize([clean_lines(text[:MAX_TEXT_CHARS])])
+        n = min(tok.masked.size, MAX_TOKENS) - self.params.shingle_size + 1
+        return np.unique(self._shingle_hashes(tok.masked)[:n])
+
+    def _shingle_hashes(self, tokens: np.ndarray) -> np.ndarray:
+        """32-bit hash of every run of `shingle_size` tokens starting at each token (runs that would
+        cross into the next text get a value too, but `sketch_many` never reads them)."""
+        k = self.params.shingle_size
+        n = tokens.size
+        padded = np.concatenate((tokens, np.zeros(k - 1, dtype=np.uint64)))
+        with np.errstate(over="ignore"):
+            acc = padded[:n] * self._mult[0]
+            for j in range(1, k):
+                acc = acc + padded[j : j + n] * self._mult[j]
+        return (finalise(acc) >> np.uint64(32)).astype(np.uint32)
+
+    def _bands(self, shingles: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """datasketch MinHash (``affine32``) of each text's shingle set: one 32-bit minimum per band.
+
+        datasketch computes one set per call; here its own permutations (``MinHash.permutations``) are
+        applied to the shingles of every text of the batch at once, after the MurmurHash3 finalizer it
+        pre-mixes inputs with: the same values as feeding each set to `MinHash.update` one value at a
+        time (checked in tests/test_dedupe_detect.py), without a Python call per text. ``shingles`` holds
+        the texts' shingles one text after the other, ``counts[i]`` of them for text i (never 0).
         """
-        k = self.params.num_perm
-        sig = np.empty((len(sets), k), dtype="<u2")
-        if (self.params.seed, k) not in _ARRAY_BATCHES:
-            _ARRAY_BATCHES[(self.params.seed, k)] = _array_batches_agree(k, self.params.seed)
-        if _ARRAY_BATCHES[(self.params.seed, k)]:
-            batches: Iterable[list[Any]] = ([s] if s.size else [] for s in sets)
-        else:  # a datasketch version that no longer accepts it: one value at a time, as documented
-            batches = (s.tolist() for s in sets)
-        # one MinHash per batch, cleared between texts (a copy per text re-checks the permutations each time)
-        minhash = MinHash(num_perm=k, seed=self.params.seed, scheme="affine32", hashfunc=_identity)
-        for i, batch in enumerate(batches):
-            minhash.clear()
-            minhash.update_batch(batch)
-            sig[i] = (minhash.hashvalues & 0xFFFF).astype("<u2")
-        return sig
+        a, b = (x[: self.params.bands] for x in self._minhash.permutations)
+        with np.errstate(over="ignore"):
+            permuted = finalise(shingles.astype(np.uint32), FMIX32)[:, None] * a[None, :] + b[None, :]
+        return np.minimum.reduceat(permuted, np.concatenate(([0], np.cumsum(counts)[:-1])), axis=0)
 
 
-_ARRAY_BATCHES: dict[Any, bool] = {}
-
-
-def _array_batches_agree(num_perm: int, seed: int) -> bool:
-    """True when datasketch gives the same MinHash for a whole-array batch as for its values one by one."""
-    values = np.random.default_rng(seed).integers(0, 2**32, 300, dtype=np.uint64).astype(np.uint32)
-    try:
-        as_array = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=_identity)
-        as_array.update_batch([values])
-    except (TypeError, ValueError):
-        return False
-    one_by_one = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=_identity)
-    one_by_one.update_batch(values.tolist())
-    return bool(np.array_equal(as_array.hashvalues, one_by_one.hashvalues))
-
-
-def _identity(value: Any) -> Any:
-    return value
+def _distinct_counts(doc: np.ndarray, values: np.ndarray, n_texts: int) -> np.ndarray:
+    """Distinct values per text (``doc`` says which text each value belongs to)."""
+    keys = np.sort((doc.astype(np.uint64) << np.uint64(32)) | values.astype(np.uint64))
+    first = np.concatenate(([True], keys[1:] != keys[:-1])) if keys.size else np.zeros(0, dtype=bool)
+    return np.bincount((keys[first] >> np.uint64(32)).astype(np.int64), minlength=n_texts)

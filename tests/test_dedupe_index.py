@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from datetime import datetime, timedelta
 
 import pytest
 import redis
@@ -19,9 +20,10 @@ def _corpus() -> list[Document]:
     rng = random.Random(11)
     bases = [s for s in ALL_STORIES if not s.cluster and not s.resembles and len(s.paragraphs) >= 6][:3]
     for s in bases:
-        for kind in VARIANTS:
+        for n, kind in enumerate(VARIANTS):  # republished within a day, in no particular order
             text = "\n".join(make_variant(kind, s, rng, "An unrelated headline for the furniture line"))
-            docs.append(Document(f"{s.outlet}:{s.slug}~{kind}", text, "2022-04-01T00:00:00Z"))
+            published = datetime.fromisoformat(s.published) + timedelta(hours=(n * 7) % 20 - 2)
+            docs.append(Document(f"{s.outlet}:{s.slug}~{kind}", text, published.isoformat()))
     return docs
 
 
@@ -33,12 +35,13 @@ def test_adding_the_same_document_again_changes_nothing_and_never_flags_it_as_it
         redis_client: redis.Redis) -> None:
     docs = _corpus()
     for det in (Detector(MemoryIndex()), Detector(RedisIndex(redis_client, prefix="t:i"))):
-        first = [r.decision for r in det.add_many(docs)]
+        first = det.add_many(docs)
         before = _final(det)
+        current = det.decisions(d.id for d in docs)
         again = det.add_many(docs)
-        assert [r.decision for r in again] == [det.decision(d.id) for d in docs]
-        assert all(not r.revised for r in again)
-        assert all(r.decision.duplicate_of != r.decision.id for r in again)
+        assert again == [det.decision(d.id) for d in docs]
+        assert det.decisions(d.id for d in docs) == current  # nobody's decision changed
+        assert all(d.duplicate_of != d.id for d in again)
         assert _final(det) == before
         assert len({d.id for d in docs}) == len(first)
 
@@ -84,30 +87,71 @@ def test_final_clusters_do_not_depend_on_insertion_order_or_on_two_writers_inter
     assert _final(shared) == expected
 
 
+def test_a_writer_killed_between_the_commit_calls_of_a_batch_is_repaired_by_the_next_writer(
+        redis_client: redis.Redis) -> None:
+    docs = _corpus()
+    reference = Detector(MemoryIndex())
+    reference.add_many(docs)
+    index = RedisIndex(redis_client, prefix="t:crash")
+    calls = {"commit": 0}
+    real = index._call
+
+    def killed_after_the_first_commit_call(op: str, *args: object) -> object:
+        if op == "commit":
+            calls["commit"] += 1
+            if calls["commit"] == 2:
+                raise redis.ConnectionError("the writer died")
+        return real(op, *args)
+
+    index._call = killed_after_the_first_commit_call  # type: ignore[method-assign]
+    with pytest.raises(redis.ConnectionError):
+        Detector(index, batch_size=len(docs)).add_many(docs)
+    assert redis_client.exists("t:crash:pending")  # half the batch is written, and says so
+    redis_client.delete("t:crash:lock")  # the dead writer's lock expires (here at once)
+    survivor = Detector(RedisIndex(redis_client, prefix="t:crash"))
+    survivor.add_many(docs)  # the crawl sends what it could not store again
+    assert not redis_client.exists("t:crash:pending")
+    assert _final(survivor) == _final(reference)
+    assert survivor.decisions(d.id for d in docs) == reference.decisions(d.id for d in docs)
+
+
 def test_a_copy_stored_first_is_revised_when_its_earlier_published_original_arrives() -> None:
     story = next(s for s in ALL_STORIES if s.cluster)
     text = "\n".join(story.paragraphs)
     det = Detector(MemoryIndex())
-    det.add(Document("copy", text + "\nImage: Getty Images", "2022-03-03T12:00:00Z"))
-    r = det.add(Document("orig", text, "2022-03-03T08:00:00Z"))
-    assert r.decision.duplicate_of is None and r.decision.cluster == "orig"
-    assert [(d.id, d.duplicate_of, d.cluster) for d in r.revised] == [("copy", "orig", "orig")]
-    assert det.decision("copy").duplicate_of == "orig"
+    det.add_many([Document("copy", text + "\nImage: Getty Images", "2022-03-03T12:00:00Z")])
+    [d] = det.add_many([Document("orig", text, "2022-03-03T08:00:00Z")])
+    assert d.duplicate_of is None and d.cluster == "orig"
+    # the copy's flag is read from the index: nothing is handed back to rewrite
+    copy = det.decision("copy")
+    assert (copy.id, copy.duplicate_of, copy.cluster) == ("copy", "orig", "orig")
+
+
+def test_add_one_at_a_time_reports_the_earlier_stored_records_whose_flag_changed() -> None:
+    story = next(s for s in ALL_STORIES if s.cluster)
+    text = "\n".join(story.paragraphs)
+    det = Detector(MemoryIndex())
+    first = det.add(Document("copy", text + "\nImage: Getty Images", "2022-03-03T12:00:00Z"))
+    assert first.decision.duplicate_of is None and first.revised == []
+    later = det.add(Document("orig", text, "2022-03-03T08:00:00Z"))
+    assert later.decision.cluster == "orig"
+    assert [(d.id, d.duplicate_of) for d in later.revised] == [("copy", "orig")]
 
 
 def test_the_same_id_with_new_text_replaces_its_old_signature_and_splits_its_cluster(
         redis_client: redis.Redis) -> None:
     a, b = [s for s in ALL_STORIES if not s.cluster and not s.resembles and len(s.paragraphs) >= 6][:2]
     for det in (Detector(MemoryIndex()), Detector(RedisIndex(redis_client, prefix="t:replace"))):
-        det.add(Document("a", "\n".join(a.paragraphs), "2022-01-01T00:00:00Z"))
-        assert det.add(Document("x", "\n".join(a.paragraphs[:-1]), "2022-01-02T00:00:00Z")).decision.duplicate_of == "a"
-        r = det.add(Document("x", "\n".join(b.paragraphs), "2022-01-02T00:00:00Z"))
-        assert r.decision.duplicate_of is None and r.decision.cluster is None
-        assert [(d.id, d.cluster) for d in r.revised] == [("a", None)]  # "a" is on its own again
+        det.add_many([Document("a", "\n".join(a.paragraphs), "2022-01-01T00:00:00Z")])
+        [d] = det.add_many([Document("x", "\n".join(a.paragraphs[:-1]), "2022-01-02T00:00:00Z")])
+        assert d.duplicate_of == "a"
+        [d] = det.add_many([Document("x", "\n".join(b.paragraphs), "2022-01-02T00:00:00Z")])
+        assert d.duplicate_of is None and d.cluster is None
+        assert det.decision("a").cluster is None  # "a" is on its own again
         assert det.clusters() == []
         # the old text no longer matches: a copy of it links to "a" only
-        r = det.add(Document("y", "\n".join(a.paragraphs), "2022-01-03T00:00:00Z"))
-        assert r.decision.duplicate_of == "a" and [c.members[0][0] for c in det.clusters()] == ["y"]
+        [d] = det.add_many([Document("y", "\n".join(a.paragraphs), "2022-01-03T00:00:00Z")])
+        assert d.duplicate_of == "a" and [c.members[0][0] for c in det.clusters()] == ["y"]
 
 
 def test_memory_and_redis_indexes_give_the_same_decisions(redis_client: redis.Redis) -> None:
@@ -116,10 +160,10 @@ def test_memory_and_redis_indexes_give_the_same_decisions(redis_client: redis.Re
     red = Detector(RedisIndex(redis_client, prefix="t:parity"))
     got_mem = mem.add_many(docs)
     got_red = red.add_many(docs)
-    assert [r.decision for r in got_mem] == [r.decision for r in got_red]
-    assert [sorted(d.id for d in r.revised) for r in got_mem] == [sorted(d.id for d in r.revised) for r in got_red]
+    assert got_mem == got_red
+    assert mem.decisions(d.id for d in docs) == red.decisions(d.id for d in docs)
     assert mem.clusters() == red.clusters()
-    assert sum(r.decision.duplicate_of is not None for r in got_mem) >= 20
+    assert sum(d.duplicate_of is not None for d in mem.decisions(d.id for d in docs).values()) >= 20
 
 
 def test_a_new_detector_on_the_same_redis_sees_documents_added_before_a_restart(redis_url: str) -> None:
@@ -129,11 +173,11 @@ def test_a_new_detector_on_the_same_redis_sees_documents_added_before_a_restart(
     try:
         story = next(s for s in ALL_STORIES if not s.cluster and not s.resembles and len(s.paragraphs) >= 6)
         det = Detector(RedisIndex(redis.Redis(port=server.port), prefix="t:persist"))
-        det.add(Document("orig", "\n".join(story.paragraphs), "2022-01-01T00:00:00Z"))
+        det.add_many([Document("orig", "\n".join(story.paragraphs), "2022-01-01T00:00:00Z")])
         server.stop()
         server.start()
         det2 = Detector(RedisIndex(redis.Redis(port=server.port), prefix="t:persist"))
-        d = det2.add(Document("copy", "\n".join(story.paragraphs[1:]), "2022-01-02T00:00:00Z")).decision
+        [d] = det2.add_many([Document("copy", "\n".join(story.paragraphs[1:]), "2022-01-02T00:00:00Z")])
         assert d.duplicate_of == "orig"
         assert det2.decision("orig").cluster == "orig"
     finally:
@@ -173,8 +217,9 @@ def test_clusters_are_unchanged_while_the_bucket_shards_split_as_the_index_grows
     det = Detector(RedisIndex(redis_client, prefix="t:grow", initial_handles=4), batch_size=6)
     det.add_many(shuffled)
     assert _final(det) == _final(reference)
-    again = det.add_many(shuffled)
-    assert all(not r.revised for r in again)
+    current = det.decisions(d.id for d in docs)
+    det.add_many(shuffled)
+    assert det.decisions(d.id for d in docs) == current
     assert int(redis_client.hget("t:grow:meta", "lsh_level")) >= 3
     shard_sizes = [redis_client.hlen(k) for k in redis_client.scan_iter("t:grow:lsh:*")]
     assert max(shard_sizes) <= 128  # small enough to stay compact listpacks

@@ -62,7 +62,10 @@ def _detector(args: argparse.Namespace, need_redis: bool) -> Any:
 def _records(path: str) -> list[Any]:
     from dedupe import Document
 
-    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    if path == "-":
+        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
+    # bytes that are not UTF-8 become U+FFFD: the record still gets a decision
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
     docs = []
     with stream:
         for n, line in enumerate(stream, 1):
@@ -70,7 +73,7 @@ def _records(path: str) -> list[Any]:
                 continue
             try:
                 rec = json.loads(line)
-                docs.append(Document(id=str(rec["id"]), text=rec.get("text") or "", published=rec.get("published"),
+                docs.append(Document(id=str(rec["id"]), text=rec.get("text") or "", published=_published(rec),
                                      source=rec.get("source"), title=rec.get("title"), url=rec.get("url")))
             except (ValueError, KeyError, TypeError) as exc:
                 raise SystemExit(f"jen dedupe: {path} line {n}: not a record with 'id' and 'text' ({exc})") from exc
@@ -78,22 +81,28 @@ def _records(path: str) -> list[Any]:
 
 
 def run_dedupe(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `jen --help` and the other commands do not load numpy and datasketch
+    from dedupe import Decision
+
     docs = _records(args.file)
     detector = _detector(args, need_redis=False)
     detector.add_many(docs)
+    ids = list(dict.fromkeys(doc.id for doc in docs))
+    current = detector.decisions(ids)  # final decisions, read from the index in batches
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
-        seen: set[str] = set()
-        for doc in docs:  # final decisions, once per id, in input order
-            if doc.id in seen:
-                continue
-            seen.add(doc.id)
-            decision = detector.decision(doc.id)
+        for doc_id in ids:  # once per id, in input order; an id the index could not store keeps its reason
+            decision = current.get(doc_id) or Decision(doc_id, indexed=False, reason="bad_id")
             out.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
     finally:
         if args.output:
             out.close()
     return 0
+
+
+def _published(rec: dict[str, Any]) -> str | None:
+    value = rec.get("published")
+    return value if isinstance(value, str) else None
 
 
 def run_dupes(args: argparse.Namespace) -> int:
