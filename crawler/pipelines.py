@@ -131,7 +131,7 @@ class DedupePipeline:
 
     def decide(self, documents: list[Document]) -> list[dict[str, Any]]:
         """Add a batch of documents to the index; each one's copy flags (the worker thread's job)."""
-        return [decision_flags(result.decision) for result in self.detector.add_many(documents)]
+        return [decision_flags(decision) for decision in self.detector.add_many(documents)]
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.worker is not None:

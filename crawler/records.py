@@ -68,7 +68,7 @@ class Records:
         """How many stored records are syndicated copies, by the index's current decisions."""
         if self.detector is None:
             return self.store.count_flagged()
-        return sum(len(cluster.members) for cluster in self.detector.clusters())
+        return int(self.detector.index.stats().get("copies", 0))
 
     def search(self, **criteria: Any) -> list[dict[str, Any]]:
         """`RecordStore.search` with current flags."""
@@ -81,8 +81,8 @@ class Records:
     def _flagged(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if self.detector is None:
             return records
+        current = self.detector.decisions(record["id"] for record in records)
         for record in records:
-            decision = self.detector.decision(record["id"])
-            if decision is not None:
+            if (decision := current.get(record["id"])) is not None:
                 record.update(decision_flags(decision))
         return records

@@ -29,9 +29,9 @@ How it decides (details in the module docstrings):
 
 from dedupe.detector import Detector
 from dedupe.memory import MemoryIndex
-from dedupe.model import Cluster, Decision, Document, Result
+from dedupe.model import Cluster, Decision, Document
 from dedupe.params import DedupeParams
 from dedupe.redis_index import ParamsMismatch, RedisIndex
 
 __all__ = ["Cluster", "Decision", "DedupeParams", "Detector", "Document", "MemoryIndex", "ParamsMismatch",
-           "RedisIndex", "Result"]
+           "RedisIndex"]

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from dedupe.engine import Entry, Outcome
-from dedupe.model import Cluster, Decision, Document, Result, published_ts
+from dedupe.model import Cluster, Decision, Document, published_ts
 from dedupe.params import DedupeParams
 from dedupe.sketch import Rejected, Sketch, Sketcher
 
@@ -50,12 +50,6 @@ class Detector:
         """
         return [o.decision for o in self._add(list(docs))]
 
-    def add(self, doc: Document) -> Result:
-        """Transitional, for the crawl's current pipelines (crawler/pipelines.py): one document, and the
-        current decisions of the other documents this add changed. Use `add_many` and `decisions`."""
-        outcome = self._add([doc])[0]
-        return Result(outcome.decision, outcome.changed)
-
     def _add(self, docs: list[Document]) -> list[Outcome]:
         batches: list[list[Document]] = []
         seen: set[str] = set()
@@ -90,7 +84,7 @@ class Detector:
             doc_id = doc.id if isinstance(doc.id, str) else str(doc.id)
             problem = _bad_id(doc_id)
             if problem:  # cannot be stored: decided here, not indexed
-                slots.append(Outcome(Decision(doc_id, indexed=False, reason=problem), []))
+                slots.append(Outcome(Decision(doc_id, indexed=False, reason=problem)))
                 continue
             slots.append(len(entries))
             entries.append((doc_id, published_ts(doc.published), sk))

@@ -100,7 +100,6 @@ class Backend(Protocol):
 @dataclass(frozen=True)
 class Outcome:
     decision: Decision
-    changed: list[Decision]  # current decisions of other documents this batch changed (for `Detector.add`)
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,6 @@ class _Batch:
         self.touches: list[tuple[Stored, int | None, bool, int]] = []  # (toucher, its cluster, everyone, skip)
         self.maybe: list[tuple[int, Stored, int | None, bool]] = []  # (handle, toucher, its cluster, everyone)
         self.free_clusters: list[int] = []
-        self.before: dict[int, Decision | None] = {}  # decisions of touched documents before this batch
 
     # --- documents in and out ---------------------------------------------------------------------
     def add_new(self, doc_id: str, published: float, sk: Sketch, st: Prepared) -> int:
@@ -212,7 +210,6 @@ class _Batch:
         old = self.docs[h]
         self._lookup([h])
         self._keys(self.hits[h])
-        self._remember(h)
         m = self.member.get(h)
         if m is not None:
             self._leave(h, m.cluster)
@@ -411,7 +408,6 @@ class _Batch:
     def _apply(self, d: Stored, choice: _Choice) -> None:
         h = d.handle
         before = self._visible(h)
-        self._remember(h)
         m = self.member.get(h)
         current = m.cluster if m is not None else None
         if choice.target is None:
@@ -448,7 +444,6 @@ class _Batch:
         if not self.free_clusters:
             self.free_clusters = self.backend.reserve_clusters(16)
         c = self.free_clusters.pop(0)
-        self._remember(original)
         self._set_cluster(c, ClusterState(original, 1))
         self._set_member(original, Member(c, 0, 0, 0))
         self._set_add(c, original, True)
@@ -469,7 +464,6 @@ class _Batch:
                 if x in self.docs:
                     self._push(x)
         if size <= 1 and original:  # only the original is left: no cluster
-            self._remember(original)
             self._set_add(c, original, False)
             self._set_member(original, None)
             self._set_cluster(c, None)
@@ -493,10 +487,6 @@ class _Batch:
         self.touches.append((d, cluster, everyone, skip))
 
     # --- bookkeeping ------------------------------------------------------------------------------
-    def _remember(self, h: int) -> None:
-        if h not in self.before and h not in self.fresh:
-            self.before[h] = self.decision(h)
-
     def _set_member(self, h: int, m: Member | None) -> None:
         self.member[h] = m
         self.written.add(h)
@@ -537,13 +527,6 @@ class _Batch:
         for st in prepared:
             if st.kind == "same" and st.handle in self.docs:
                 self._need([self._original(st.handle)])
-        changed = []
-        for h in sorted(self.written - self.fresh):
-            if h in self.gone or h not in self.docs:
-                continue
-            now = self.decision(h)
-            if now != self.before.get(h):
-                changed.append(now)
         out = []
         for (doc_id, _, sk), st in zip(entries, prepared, strict=True):
             if st.kind in ("same", "new") and st.handle in self.docs:
@@ -551,7 +534,7 @@ class _Batch:
             else:
                 reason = st.reason if st.kind == "same_rejected" else getattr(sk, "reason", "gone")
                 decision = Decision(doc_id, indexed=False, reason=reason)
-            out.append(Outcome(decision, [x for x in changed if x.id != doc_id]))
+            out.append(Outcome(decision))
         return out
 
 

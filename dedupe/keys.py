@@ -14,6 +14,8 @@ seq             string  last document handle given out                          
 cseq            string  last cluster number given out                                         fixed
 docs            string  indexed documents now in the index                                    fixed
 clusters        string  clusters now in the index                                             fixed
+members         string  member entries now in the index, originals included (copies =        fixed
+                        members - clusters)
 lock            string  token of the writer deciding a batch (expires: a dead writer frees it) fixed
 pending         string  u32 handles a batch is writing when its writes take several calls    one batch
                         (a writer that finds it decides them again: the last call deletes it)
@@ -39,7 +41,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 DEFAULT_PREFIX = "jen:dedupe"
-LAYOUT_VERSION = "4"  # 4: clusters decided in publication order (3: rarity counts, 2: linear-hashed shards)
+LAYOUT_VERSION = "5"  # 5: members counted; 4: clusters decided in publication order; 3: rarity counts; 2: ...
 ID_SHARDS = 1024
 HANDLES_PER_SHARD = 128
 # LSH fields per ``lsh:{s}`` shard once it splits: a field is inserted after a scan of its listpack, so
@@ -48,7 +50,8 @@ FIELDS_PER_SHARD = 32
 
 # name -> (template, type); "{}" is the shard or cluster number
 KEYS: dict[str, str] = {
-    "meta": "meta", "seq": "seq", "cseq": "cseq", "docs": "docs", "clusters": "clusters", "lock": "lock",
+    "meta": "meta", "seq": "seq", "cseq": "cseq", "docs": "docs", "clusters": "clusters", "members": "members",
+    "lock": "lock",
     "pending": "pending",
     "id": "id:{}", "name": "name:{}", "rec": "rec:{}", "member": "member:{}", "cluster": "cluster:{}",
     "set": "set:{}", "lsh": "lsh:{}",

@@ -162,4 +162,5 @@ class MemoryIndex:
             return m.cluster if m else None
 
     def stats(self) -> dict[str, Any]:
-        return {"documents": len(self._docs), "clusters": len(self._clusters), "handles": self._seq}
+        return {"documents": len(self._docs), "clusters": len(self._clusters),
+                "copies": len(self._members) - len(self._clusters), "handles": self._seq}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,15 +45,6 @@ class Decision:
         return {"id": self.id, "duplicate_of": self.duplicate_of, "similarity": self.similarity,
                 "containment": self.containment, "cluster": self.cluster, "indexed": self.indexed,
                 "reason": self.reason}
-
-
-@dataclass(frozen=True)
-class Result:
-    """Transitional, for `Detector.add` (the crawl's current pipelines): a decision and the current
-    decisions of other documents this add changed. `Detector.add_many` and `decisions` replace it."""
-
-    decision: Decision
-    revised: list[Decision] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

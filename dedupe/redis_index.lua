@@ -268,7 +268,12 @@ elseif op == "commit" then
       hdel("name", h)
     elseif code == "M" then
       local h, value = r.u32(), r.str8()
-      if value == "" then hdel("member", h) else hset("member", h, value) end
+      -- "members" counts member entries (originals included): copies = members - clusters
+      if value == "" then
+        if hdel("member", h) == 1 then redis.call("DECR", key("members")) end
+      elseif hset("member", h, value) == 1 then
+        redis.call("INCR", key("members"))
+      end
     elseif code == "C" then
       local c, value = r.u32(), r.str8()
       if value == "" then

@@ -259,10 +259,12 @@ class RedisIndex:
         return unpack("Member", m).cluster if m else None  # type: ignore[attr-defined]
 
     def stats(self) -> dict[str, Any]:
-        """Counts for operators: documents indexed now, clusters, handles given out."""
-        docs, clusters, seq = self.client.mget(self.keys.key("docs"), self.keys.key("clusters"), self.keys.key("seq"))
+        """Counts for operators: documents indexed now, clusters, copies flagged (members that are not their
+        cluster's original), handles given out."""
+        docs, clusters, members, seq = self.client.mget(self.keys.key("docs"), self.keys.key("clusters"),
+                                                        self.keys.key("members"), self.keys.key("seq"))
         return {"prefix": self.keys.prefix, "documents": int(docs or 0), "clusters": int(clusters or 0),
-                "handles": int(seq or 0)}
+                "copies": int(members or 0) - int(clusters or 0), "handles": int(seq or 0)}
 
 
 _PUBLISHED = struct.Struct(FORMATS["published"])

@@ -72,11 +72,11 @@ def test_a_trimmed_copy_is_caught_by_containment_though_its_jaccard_is_low() -> 
     strict = DedupeParams(containment_threshold=1.01, jaccard_threshold=0.4)  # Jaccard alone, near-dup level
     for params, flagged in ((DedupeParams(), True), (strict, False)):
         det = Detector(MemoryIndex(params))
-        det.add(Document("orig", "\n".join(story.paragraphs), "2022-03-01T10:00:00+05:30"))
+        det.add_many([Document("orig", "\n".join(story.paragraphs), "2022-03-01T10:00:00+05:30")])
         d = det.add_many([Document("trim", trimmed, "2022-03-02T10:00:00+05:30")])[0]
         assert (d.duplicate_of == "orig") is flagged, (params, d)
     det = Detector(MemoryIndex())
-    det.add(Document("orig", "\n".join(story.paragraphs), "2022-03-01T10:00:00+05:30"))
+    det.add_many([Document("orig", "\n".join(story.paragraphs), "2022-03-01T10:00:00+05:30")])
     d = det.add_many([Document("trim", trimmed, "2022-03-02T10:00:00+05:30")])[0]
     assert d.similarity < 0.5 and d.containment > 0.8
     # loosely edited copies, as loose as the wild ones, are still found (LSH is probabilistic: nearly all)

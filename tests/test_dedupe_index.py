@@ -127,17 +127,6 @@ def test_a_copy_stored_first_is_revised_when_its_earlier_published_original_arri
     assert (copy.id, copy.duplicate_of, copy.cluster) == ("copy", "orig", "orig")
 
 
-def test_add_one_at_a_time_reports_the_earlier_stored_records_whose_flag_changed() -> None:
-    story = next(s for s in ALL_STORIES if s.cluster)
-    text = "\n".join(story.paragraphs)
-    det = Detector(MemoryIndex())
-    first = det.add(Document("copy", text + "\nImage: Getty Images", "2022-03-03T12:00:00Z"))
-    assert first.decision.duplicate_of is None and first.revised == []
-    later = det.add(Document("orig", text, "2022-03-03T08:00:00Z"))
-    assert later.decision.cluster == "orig"
-    assert [(d.id, d.duplicate_of) for d in later.revised] == [("copy", "orig")]
-
-
 def test_the_same_id_with_new_text_replaces_its_old_signature_and_splits_its_cluster(
         redis_client: redis.Redis) -> None:
     a, b = [s for s in ALL_STORIES if not s.cluster and not s.resembles and len(s.paragraphs) >= 6][:2]
