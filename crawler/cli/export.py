@@ -44,14 +44,18 @@ def export(client: Any, keys: Keys, what: str, flagged_only: bool, out: IO[str])
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.redisconn import redis_client
+    from crawler.cli import cli_redis
 
     config = load_config(args.config)
-    client = redis_client(config.redis.url, config.data_dir)
+    _, client = cli_redis(config)  # an unavailable Redis is one line and exit code 6 within seconds
     keys = Keys(config.redis.key_prefix)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            count = export(client, keys, args.what, args.flagged, out)
+        try:
+            with open(args.output, "w", encoding="utf-8") as out:
+                count = export(client, keys, args.what, args.flagged, out)
+        except OSError as exc:  # a full or read-only target: named in the one-line message (exit code 7)
+            exc.filename = exc.filename or args.output
+            raise
     else:
         count = export(client, keys, args.what, args.flagged, sys.stdout)
     print(f"exported {count} {args.what.replace('_', ' ')}", file=sys.stderr)

@@ -141,11 +141,11 @@ def print_overview(data: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.redisconn import redis_client
+    from crawler.cli import cli_redis
 
     config = load_config(args.config)
     keys = Keys(config.redis.key_prefix)
-    client = redis_client(config.redis.url, config.data_dir)
+    _, client = cli_redis(config)  # an unavailable Redis is one line and exit code 6 within seconds
     if args.queue:
         entries = peek(client, keys, args.queue, args.peek or 10)
         if args.json:
