@@ -269,8 +269,14 @@ def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
     prefix = redis_raw.get("key_prefix", "jen")
     if not isinstance(prefix, str) or not re.match(r"^[A-Za-z0-9_.-]+$", prefix):
         raise ConfigError("redis.key_prefix", prefix, "letters, digits, '_', '-' or '.'")
-    dedupe = _check_keys("dedupe", raw.get("dedupe"), _dedupe_keys())
-    _check_dedupe_values(dict(dedupe))
+    dedupe = raw.get("dedupe")
+    if dedupe is None:
+        dedupe = {}
+    elif not isinstance(dedupe, dict):
+        raise ConfigError("dedupe", dedupe, "a mapping")
+    elif dedupe:  # checked by the dedupe package, whose import (datasketch) costs a second: only when there is one
+        dedupe = _check_keys("dedupe", dedupe, _dedupe_keys())
+        _check_dedupe_values(dict(dedupe))
     data_dir = Path(env.get("JEN_DATA_DIR") or raw.get("data_dir") or "data")
     return Config(sources=sources, redis=RedisSettings(url=url, key_prefix=prefix),
                   politeness=_politeness(raw.get("politeness")), dedupe=dict(dedupe), data_dir=data_dir,

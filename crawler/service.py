@@ -266,7 +266,7 @@ def trim_runs(book: JsonHash, keep: int) -> int:
     Runs still waiting or running are never dropped. Trimming starts a little over the cap, so a busy service
     does not read every record at every run.
     """
-    if book.client.hlen(book.key) <= keep + max(5, keep // 20):
+    if book.client.hlen(book.key) <= keep + keep // 20:
         return 0
     records = book.all()
     ordered = sorted(records.items(), key=lambda item: _run_time(item[1]) + item[0], reverse=True)

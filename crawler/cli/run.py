@@ -12,7 +12,7 @@ from typing import Any
 from crawler.cli import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_REDIS, EXIT_USAGE, CommandError, cli_redis
 
 # `jen health` must answer well within the container's health-check timeout (10 s), whatever Redis does.
-HEALTH_SOCKET_TIMEOUT = 2.0
+HEALTH_SOCKET_TIMEOUT = 1.5  # for the connection, then for the one command: 3 s at most, whatever Redis does
 # `jen run` waits this long at start for a Redis that is not up yet, then says so.
 START_REDIS_WAIT = 15.0
 
@@ -119,7 +119,8 @@ def check_health(args: argparse.Namespace) -> int:
     url = config.redis.url or EmbeddedRedis(config.data_dir).url
     note_redis_url(url)
     client = redis.Redis.from_url(url, socket_connect_timeout=HEALTH_SOCKET_TIMEOUT,
-                                  socket_timeout=HEALTH_SOCKET_TIMEOUT, retry=no_retry())
+                                  socket_timeout=HEALTH_SOCKET_TIMEOUT, retry=no_retry(),
+                                  lib_name=None, lib_version=None)  # no handshake: one command, one timeout
     try:
         beat = client.get(Keys(config.redis.key_prefix).service_heartbeat)
     except redis.RedisError as exc:
