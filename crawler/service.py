@@ -621,14 +621,15 @@ class Service:
                 continue
             if record.get("status") == "waiting" and run_id in pending:
                 continue  # its trigger is back on the list: the listener starts it
-            owner = ProcessId.from_dict(record.get("service")) or ProcessId.from_dict(
-                next(iter((record.get("processes") or {}).values()), None))
-            who = f"({owner}) " if owner else ""
+            service = ProcessId.from_dict(record.get("service"))
+            crawls = ", ".join(str(p) for p in map(ProcessId.from_dict, (record.get("processes") or {}).values()) if p)
             if record.get("status") == "waiting":
-                status, reason = "cancelled", f"closed at service start: the service {who}stopped before it started"
+                status = "cancelled"
+                reason = f"closed at service start: the service ({service or '?'}) stopped before the run started"
             else:
-                status, reason = "interrupted", (f"closed at service start: its processes {who}are gone, the run "
-                                                 "did not finish")
+                status = "interrupted"
+                reason = (f"closed at service start: its crawl processes ({crawls or 'none recorded'}) are gone, the "
+                          f"run did not finish" + (f" (service: {service})" if service else ""))
             self.runs.update(run_id, lambda stored, s=status, r=reason: None if not stored or stored.get(
                 "status") not in ACTIVE else stored | {"status": s, "reason": r, "finished_at": iso(now_utc())})
             logger.warning("run %s of %s %s: %s", run_id, source, status, reason)

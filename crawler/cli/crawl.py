@@ -30,6 +30,7 @@ from crawler.cli import (
 )
 
 PROGRESS_EVERY = 5.0  # seconds between progress lines of --wait
+PROGRESS_REPORT_EVERY = 2.0  # seconds between progress reports of a crawl into its run record
 REDIS_PATIENCE = 60.0  # --wait keeps waiting through a Redis outage this long
 
 
@@ -142,7 +143,8 @@ def _crawl_here(args: argparse.Namespace, config: Any, sources: list[str], urls:
         book.merge(run_id, {"progress": {str(args.worker): progress}})
 
     hooks = CrawlHooks(parent_pid=args.parent_pid, log_file=log_file, log_max_bytes=config.runs.log_max_bytes,
-                       log_to_stderr=not args.run_id, on_progress=report_progress, redis_url=redis_url)
+                       log_to_stderr=not args.run_id, on_progress=report_progress,
+                       progress_interval=PROGRESS_REPORT_EVERY, redis_url=redis_url)
     extra = extra | {"JEN_RUN_ID": run_id, "JEN_PROGRESS": not args.run_id}
     outcome = crawl_here(config, sources, redis_url, extra, only_queued=bool(urls) or args.only_queued, hooks=hooks)
     summaries = [summarize_stats(name, values) for name, values in outcome.stats.items()]
