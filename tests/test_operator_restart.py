@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,35 @@ def _slow_jen_config(tmp_path: Path, replica: dict, redis_url: str, prefix: str)
                           schedule={"justearthnews": {"interval": "1h"}}, **SLOW)
 
 
+@dataclass
+class Halfway:
+    """A service halfway through a scheduled crawl of Just Earth News."""
+
+    config: Path
+    client: redis.Redis
+    keys: Keys
+    service: ServiceProcess
+    run: dict[str, Any]
+
+    @property
+    def child(self) -> int:
+        return int(self.run["processes"]["0"]["pid"])
+
+    def record(self) -> dict[str, Any]:
+        return run_of(self.client, self.keys, self.run["id"])
+
+
+def _halfway(tmp_path: Path, replica: dict, redis_url: str, prefix: str, *args: str) -> Halfway:
+    config = _slow_jen_config(tmp_path, replica, redis_url, prefix)
+    client, keys = redis.Redis.from_url(redis_url), Keys(prefix)
+    service = ServiceProcess(config, tmp_path / "first.log", *args)
+    try:
+        return Halfway(config, client, keys, service, _crawling(client, keys))
+    except BaseException:
+        service.kill()
+        raise
+
+
 def _crawling(client: redis.Redis, keys: Keys, articles: int = 3) -> dict[str, Any]:
     """The running scheduled run, once it has stored a few articles."""
     def running() -> dict[str, Any] | None:
@@ -69,132 +99,108 @@ def _resumed_and_finished(client: redis.Redis, keys: Keys, after: float, timeout
                     "the resumed run to finish", step=0.5)
 
 
+def _restart_resumes_and_stores_everything_once(crawl: Halfway, replica: dict, log: Path, *args: str,
+                                                before: Any = None) -> dict[str, Any]:
+    """Start the service again: it resumes the crawl at once (``before()`` runs first, with it up), the resumed
+    run finishes, and every article of the replica is stored exactly once."""
+    restarted = time.time()
+    service = ServiceProcess(crawl.config, log, *args)
+    try:
+        if before:
+            before()
+        resumed = _resumed_and_finished(crawl.client, crawl.keys, restarted)
+    finally:
+        assert service.stop() == 0
+    assert resumed["status"] == "finished", resumed
+    assert datetime.fromisoformat(resumed["started_at"]).timestamp() - restarted < 15  # not an interval later
+    _every_article_once(crawl.config, replica)
+    return resumed
+
+
 def _every_article_once(config: Path, replica: dict) -> None:
     stored = Counter(r["canonical_url"] for r in exported(config))
     assert stored == Counter(jen_articles(replica)), "not every article stored, or one stored twice"
 
 
 def test_ctrl_c_on_the_service_ends_its_crawl_gracefully(replica: dict, redis_url: str, tmp_path: Path) -> None:
-    config = _slow_jen_config(tmp_path, replica, redis_url, "sigint")
-    client, keys = redis.Redis.from_url(redis_url), Keys("sigint")
-    service = ServiceProcess(config, tmp_path / "service.log")
-    try:
-        halfway = _crawling(client, keys)
-    finally:
-        assert service.stop(signal.SIGINT) == 0
-    assert pid_gone(halfway["processes"]["0"]["pid"])
-    interrupted = run_of(client, keys, halfway["id"])
+    crawl = _halfway(tmp_path, replica, redis_url, "sigint")
+    assert crawl.service.stop(signal.SIGINT) == 0
+    assert pid_gone(crawl.child)
+    interrupted = crawl.record()
     assert interrupted["status"] == "interrupted" and interrupted["summary"]["finish_reason"] == "shutdown"
-    assert not client.exists(keys.service_heartbeat)
+    assert not crawl.client.exists(crawl.keys.service_heartbeat)
 
 
 def test_a_stopped_service_ends_its_crawl_and_the_restarted_one_resumes_it_at_once(
         replica: dict, redis_url: str, tmp_path: Path) -> None:
-    config = _slow_jen_config(tmp_path, replica, redis_url, "sigterm")
-    client, keys = redis.Redis.from_url(redis_url), Keys("sigterm")
-    first = ServiceProcess(config, tmp_path / "first.log")
-    try:
-        halfway = _crawling(client, keys)
-        child = halfway["processes"]["0"]["pid"]
-    finally:
-        assert first.stop(signal.SIGTERM) == 0  # a container stop: a clean exit
-    assert pid_gone(child)
-    interrupted = run_of(client, keys, halfway["id"])
+    crawl = _halfway(tmp_path, replica, redis_url, "sigterm")
+    assert crawl.service.stop(signal.SIGTERM) == 0  # a container stop: a clean exit
+    assert pid_gone(crawl.child)
+    interrupted = crawl.record()
     assert interrupted["status"] == "interrupted" and interrupted["exit_code"] != 0
-    overview = json.loads(run_jen("inspect", "--json", "--config", str(config)).stdout)
+    overview = json.loads(run_jen("inspect", "--json", "--config", str(crawl.config)).stdout)
     assert overview["sources"]["justearthnews"]["pending_requests"] > 0  # what was left stays queued
 
-    restarted = time.time()
-    second = ServiceProcess(config, tmp_path / "second.log")
-    try:
-        resumed = _resumed_and_finished(client, keys, restarted)
-    finally:
-        assert second.stop() == 0
-    assert resumed["status"] == "finished", resumed
-    assert resumed["resumes"] == halfway["id"]
-    assert datetime.fromisoformat(resumed["started_at"]).timestamp() - restarted < 15  # not an interval later
-    _every_article_once(config, replica)
+    resumed = _restart_resumes_and_stores_everything_once(crawl, replica, tmp_path / "second.log")
+    assert resumed["resumes"] == crawl.run["id"]
 
 
 def test_sigkill_of_the_service_its_crawl_stops_by_itself_and_the_restart_resumes(
         replica: dict, redis_url: str, tmp_path: Path) -> None:
-    config = _slow_jen_config(tmp_path, replica, redis_url, "kill1")
-    client, keys = redis.Redis.from_url(redis_url), Keys("kill1")
-    first = ServiceProcess(config, tmp_path / "first.log", *SHORT_LEASES)
-    halfway = _crawling(client, keys)
-    child = halfway["processes"]["0"]["pid"]
-    first.kill()
+    crawl = _halfway(tmp_path, replica, redis_url, "kill1", *SHORT_LEASES)
+    crawl.service.kill()
     # The orphaned crawl notices its service is gone and stops gracefully, recording why.
-    wait_for(lambda: pid_gone(child), 30, "the orphaned crawl to stop")
-    stopped = wait_for(lambda: (r := run_of(client, keys, halfway["id"]))["status"] != "running" and r, 10,
-                       "the crawl's own record of its end")
+    wait_for(lambda: pid_gone(crawl.child), 30, "the orphaned crawl to stop")
+    stopped = wait_for(lambda: (r := crawl.record())["status"] != "running" and r, 10, "the crawl's record of its end")
     assert stopped["status"] == "interrupted"
-    assert "is gone" in stopped["reason"] and str(first.pid) in stopped["reason"]
+    assert "is gone" in stopped["reason"] and str(crawl.service.pid) in stopped["reason"]
 
-    restarted = time.time()
-    second = ServiceProcess(config, tmp_path / "second.log", *SHORT_LEASES)
-    try:
-        resumed = _resumed_and_finished(client, keys, restarted)
-    finally:
-        assert second.stop() == 0
-    assert resumed["status"] == "finished", resumed
-    _every_article_once(config, replica)
+    _restart_resumes_and_stores_everything_once(crawl, replica, tmp_path / "second.log", *SHORT_LEASES)
 
 
 def test_sigkill_of_service_and_crawl_leaves_running_records_that_the_restart_closes_with_the_reason(
         replica: dict, redis_url: str, tmp_path: Path) -> None:
-    config = _slow_jen_config(tmp_path, replica, redis_url, "kill2")
-    client, keys = redis.Redis.from_url(redis_url), Keys("kill2")
-    first = ServiceProcess(config, tmp_path / "first.log", *SHORT_LEASES)
-    halfway = _crawling(client, keys)
-    child = halfway["processes"]["0"]["pid"]
-    os.kill(child, signal.SIGKILL)
-    first.kill()
-    wait_for(lambda: pid_gone(child), 10, "the killed crawl")
-    assert run_of(client, keys, halfway["id"])["status"] == "running"  # nobody left to say otherwise
+    crawl = _halfway(tmp_path, replica, redis_url, "kill2", *SHORT_LEASES)
+    os.kill(crawl.child, signal.SIGKILL)
+    crawl.service.kill()
+    wait_for(lambda: pid_gone(crawl.child), 10, "the killed crawl")
+    assert crawl.record()["status"] == "running"  # nobody left to say otherwise
 
-    restarted = time.time()
-    second = ServiceProcess(config, tmp_path / "second.log", *SHORT_LEASES)
-    try:
-        closed = wait_for(lambda: (r := run_of(client, keys, halfway["id"]))["status"] != "running" and r, 30,
-                          "the stale record to be closed")
-        resumed = _resumed_and_finished(client, keys, restarted)
-    finally:
-        assert second.stop() == 0
+    closed: dict[str, Any] = {}
+
+    def stale_record_closed() -> None:
+        closed.update(wait_for(lambda: (r := crawl.record())["status"] != "running" and r, 30,
+                               "the stale record to be closed"))
+
+    _restart_resumes_and_stores_everything_once(crawl, replica, tmp_path / "second.log", *SHORT_LEASES,
+                                                before=stale_record_closed)
     assert closed["status"] == "interrupted"
-    assert "closed at service start" in closed["reason"] and f"pid {child}" in closed["reason"]
-    assert resumed["status"] == "finished", resumed
-    assert not [r for r in runs(client, keys) if r["status"] in ("running", "waiting")]
-    _every_article_once(config, replica)
+    assert "closed at service start" in closed["reason"] and f"pid {crawl.child}" in closed["reason"]
+    assert not [r for r in runs(crawl.client, crawl.keys) if r["status"] in ("running", "waiting")]
 
 
 def test_a_crawl_outliving_a_killed_service_is_adopted_by_the_next_never_joined(
         replica: dict, redis_url: str, tmp_path: Path) -> None:
-    config = _slow_jen_config(tmp_path, replica, redis_url, "adopt")
-    client, keys = redis.Redis.from_url(redis_url), Keys("adopt")
-    first = ServiceProcess(config, tmp_path / "first.log")
-    halfway = _crawling(client, keys)
-    child = halfway["processes"]["0"]["pid"]
-    os.kill(child, signal.SIGSTOP)  # it cannot notice yet that its service is gone
-    first.kill()
-    second = ServiceProcess(config, tmp_path / "second.log")
+    crawl = _halfway(tmp_path, replica, redis_url, "adopt")
+    os.kill(crawl.child, signal.SIGSTOP)  # it cannot notice yet that its service is gone
+    crawl.service.kill()
+    second = ServiceProcess(crawl.config, tmp_path / "second.log")
     try:
-        wait_for(lambda: run_of(client, keys, halfway["id"]).get("adopted_by", {}).get("pid") == second.pid, 30,
-                 "the adoption")
+        wait_for(lambda: crawl.record().get("adopted_by", {}).get("pid") == second.pid, 30, "the adoption")
         time.sleep(4)  # nothing may start a second crawl of the source meanwhile
-        assert crawl_processes(config) == [child]
-        os.kill(child, signal.SIGCONT)
-        wait_for(lambda: pid_gone(child), 30, "the adopted crawl to end")
-        resumed = wait_for(lambda: next((r for r in runs(client, keys) if r["kind"] in ("resume", "scheduled")
-                                         and r["id"] != halfway["id"] and r.get("exit_code") is not None), None),
-                           300, "the crawl after the adopted one", step=0.5)
+        assert crawl_processes(crawl.config) == [crawl.child]
+        os.kill(crawl.child, signal.SIGCONT)
+        wait_for(lambda: pid_gone(crawl.child), 30, "the adopted crawl to end")
+        after = wait_for(lambda: next((r for r in runs(crawl.client, crawl.keys) if r["id"] != crawl.run["id"]
+                                       and r.get("exit_code") is not None), None), 300,
+                         "the crawl after the adopted one", step=0.5)
     finally:
         assert second.stop() == 0
-    assert run_of(client, keys, halfway["id"])["status"] == "interrupted"
-    assert resumed["status"] == "finished", resumed
-    assert resumed["summary"]["joined_run"] is False  # a run of its own, started after the adopted one ended
+    assert crawl.record()["status"] == "interrupted"
+    assert after["kind"] == "resume" and after["status"] == "finished", after
+    assert after["summary"]["joined_run"] is False  # a run of its own, started after the adopted one ended
     assert "adopted run" in second.log()
-    _every_article_once(config, replica)
+    _every_article_once(crawl.config, replica)
 
 
 def test_a_second_service_refuses_naming_the_first_and_a_killed_first_does_not_block(
