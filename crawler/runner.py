@@ -32,6 +32,8 @@ SETTINGS_MODULE = "crawler.settings"
 LOCKED_SETTINGS: dict[str, Any] = {"TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False}
 # Setting names accepted by ``-s`` besides Scrapy's own and the project's JEN_*: scrapy-redis reads these.
 _EXTRA_SETTING_PREFIXES = ("REDIS_", "SCHEDULER_", "DUPEFILTER_")
+# Name parts of settings Scrapy reads with getfloat although their default is a whole number.
+_READ_AS_FLOAT = ("DELAY", "TIMEOUT", "CONCURRENCY", "INTERVAL", "_SECS")
 
 
 def project_settings() -> Any:
@@ -90,6 +92,8 @@ def check_extra_settings(extra: dict[str, str]) -> dict[str, str]:
         default = getattr(default_settings, name, None)
         getters = {bool: probe.getbool, int: probe.getint, float: probe.getfloat, dict: probe.getdict}
         kind = type(default)
+        if kind is int and any(part in name for part in _READ_AS_FLOAT):
+            kind = float  # an int default (DOWNLOAD_DELAY = 0) of a setting Scrapy reads as a number of seconds
         if kind in getters:
             try:
                 getters[kind](name)
@@ -150,6 +154,9 @@ class CrawlHooks:
     on_progress: Any = None  # callable(stats: dict[source, dict]) every `progress_interval` s, off the reactor
     progress_interval: float = 5.0
     redis_url: str | None = None  # watch this Redis for refusals that do not heal (MISCONF, OOM)
+    # Called (off the reactor) with the refusal if the crawl has not stopped `REFUSAL_GRACE` s after being asked
+    # to: its reactor is stuck in Redis calls that cannot succeed. It is expected to end the process.
+    on_stuck: Any = None
 
 
 def crawl_here(config: Config, source_names: list[str], redis_url: str | None,
@@ -189,7 +196,8 @@ def crawl_here(config: Config, source_names: list[str], redis_url: str | None,
     watchers: list[threading.Thread] = []
     finished = threading.Event()
     if hooks.redis_url:
-        watch_redis = RedisWatch(hooks.redis_url, Keys(config.redis.key_prefix), outcome, stop, finished)
+        watch_redis = RedisWatch(hooks.redis_url, Keys(config.redis.key_prefix), outcome, stop, finished,
+                                 on_stuck=hooks.on_stuck)
         watchers.append(threading.Thread(target=watch_redis.run,
                                          name="jen-redis-watch", daemon=True))
     if hooks.on_progress:
@@ -230,9 +238,10 @@ class RedisWatch:
     """
 
     REFUSALS = ("MISCONF", "OOM", "READONLY")
+    REFUSAL_GRACE = 20.0  # seconds a crawl asked to stop gets before `on_stuck`
 
     def __init__(self, redis_url: str, keys: Keys, outcome: CrawlOutcome, stop: Any, finished: threading.Event,
-                 interval: float = 2.0, patience: float = 10.0) -> None:
+                 interval: float = 2.0, patience: float = 10.0, on_stuck: Any = None) -> None:
         self.redis_url = redis_url
         # ``SET key 1 XX`` on a key that never exists: a write the server refuses like any other (MISCONF, OOM,
         # READONLY) and otherwise a no-op, so the probe leaves nothing in the keyspace.
@@ -242,6 +251,7 @@ class RedisWatch:
         self.finished = finished
         self.interval = interval
         self.patience = patience
+        self.on_stuck = on_stuck
 
     def run(self) -> None:
         import redis
@@ -261,6 +271,9 @@ class RedisWatch:
                 if time.monotonic() - refused_since >= self.patience:
                     self.outcome.redis_refusal = str(exc)
                     reactor.callFromThread(self.stop, f"Redis refuses writes ({str(exc)[:160]})")
+                    # A reactor stuck retrying writes that cannot succeed never gets to stop: then give up.
+                    if not self.finished.wait(self.REFUSAL_GRACE) and self.on_stuck:
+                        self.on_stuck(str(exc))
                     return
             except redis.RedisError:
                 refused_since = None  # away or busy: the crawl's own retries wait that out

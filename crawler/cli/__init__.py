@@ -214,6 +214,26 @@ def describe_os_error(exc: OSError) -> str:
     return f"{what}: {why}: {advice}"
 
 
+def writable_dir(folder: Any) -> Any:
+    """Create ``folder`` if needed and prove it can be written (a read-only or full file system fails here, with
+    the path in the error, instead of in the middle of a run); returns it."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f".writable-{os.getpid()}"
+    try:
+        with probe.open("w") as out:
+            out.write("ok")
+    except OSError as exc:
+        exc.filename = exc.filename or str(folder)
+        raise
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+    return folder
+
+
 def cli_redis(config: Any, wait_seconds: float = CLI_REDIS_WAIT, **params: Any) -> tuple[str, Any]:
     """(URL, client) of the configured Redis (the embedded one is started if needed) for a CLI command: a short
     wait for an unavailable Redis, so the command says what is wrong within seconds instead of minutes."""

@@ -13,6 +13,7 @@ and dead-lettered with its reason, and every other one is crawled (exit code 3 w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ from crawler.cli import (
     EXIT_USAGE,
     CommandError,
     cli_redis,
+    writable_dir,
 )
 
 PROGRESS_EVERY = 5.0  # seconds between progress lines of --wait
@@ -126,7 +128,7 @@ def _crawl_here(args: argparse.Namespace, config: Any, sources: list[str], urls:
     check_writable(client, keys)
     run_id = args.run_id or new_run_id()
     log_file = Path(args.log_file) if args.log_file else run_log_path(config.data_dir, run_id)
-    log_file.parent.mkdir(parents=True, exist_ok=True)  # a read-only or full data_dir fails here, named
+    writable_dir(log_file.parent)  # a read-only or full data_dir fails here, named
     book = run_book(client, keys)
     me = ProcessId.of()
     if not args.run_id:  # a crawl of its own: it is a run like the service's, with its record
@@ -144,7 +146,7 @@ def _crawl_here(args: argparse.Namespace, config: Any, sources: list[str], urls:
 
     hooks = CrawlHooks(parent_pid=args.parent_pid, log_file=log_file, log_max_bytes=config.runs.log_max_bytes,
                        log_to_stderr=not args.run_id, on_progress=report_progress,
-                       progress_interval=PROGRESS_REPORT_EVERY, redis_url=redis_url)
+                       progress_interval=PROGRESS_REPORT_EVERY, redis_url=redis_url, on_stuck=_give_up)
     extra = extra | {"JEN_RUN_ID": run_id, "JEN_PROGRESS": not args.run_id}
     outcome = crawl_here(config, sources, redis_url, extra, only_queued=bool(urls) or args.only_queued, hooks=hooks)
     summaries = [summarize_stats(name, values) for name, values in outcome.stats.items()]
@@ -153,12 +155,7 @@ def _crawl_here(args: argparse.Namespace, config: Any, sources: list[str], urls:
     total = summaries[0] if len(summaries) == 1 else _combined(summaries)
     if outcome.redis_refusal:
         # Redis refuses writes: the record cannot be written either. Say so and stop; the queue is kept.
-        import redis
-
-        from crawler.cli import describe_redis_error
-
-        raise CommandError(describe_redis_error(redis.ResponseError(outcome.redis_refusal)) +
-                           "; the crawl stopped, its queue is kept for the next run", EXIT_REDIS)
+        raise CommandError(_refusal_message(outcome.redis_refusal), EXIT_REDIS)
     book.update(run_id, worker_report(args.worker, total, outcome.stopped_because, me))
     if not args.run_id:
         from crawler.service import trim_runs
@@ -168,6 +165,28 @@ def _crawl_here(args: argparse.Namespace, config: Any, sources: list[str], urls:
     if outcome.stopped_because:
         print(f"stopped: {outcome.stopped_because}", file=sys.stderr)
     return 0 if total["finish_reason"] == "finished" else EXIT_FAILED
+
+
+def _refusal_message(refusal: str) -> str:
+    import redis
+
+    from crawler.cli import describe_redis_error
+
+    why = describe_redis_error(redis.ResponseError(refusal))
+    return f"{why}; the crawl stopped, its queue is kept for the next run"
+
+
+def _give_up(refusal: str) -> None:
+    """The crawl cannot even stop (its Redis writes keep being refused): end the process, with the one line.
+
+    Nothing is lost: what was not stored is still queued or leased in Redis, and comes back to the next run.
+    """
+    import os
+
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"jen crawl: {_refusal_message(refusal)}\n")
+        sys.stderr.flush()
+    os._exit(EXIT_REDIS)
 
 
 def _combined(summaries: list[dict[str, Any]]) -> dict[str, Any]:

@@ -89,13 +89,10 @@ def run_service(args: argparse.Namespace) -> int:
 
 def check_data_dir(config: Any) -> None:
     """The service keeps run logs under data_dir: fail at start, with the path, if it cannot."""
+    from crawler.cli import writable_dir
     from crawler.service import LOG_DIR
 
-    folder = config.data_dir / LOG_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    probe = folder / ".writable"
-    probe.write_text("ok")
-    probe.unlink()
+    writable_dir(config.data_dir / LOG_DIR)
 
 
 def no_retry() -> Any:
