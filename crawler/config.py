@@ -138,7 +138,10 @@ def _url_list(key: str, value: Any) -> tuple[str, ...]:
     urls = _str_list(key, value)
     for url in urls:
         if not re.match(r"^https?://[^/\s]+", url):
-            raise ConfigError(key, url, "an http:// or https:// URL")
+            raise ConfigError(key, redact_url(url), "an http:// or https:// URL")
+        if re.match(r"^https?://[^/\s]*@", url):
+            raise ConfigError(key, redact_url(url), "a URL without user:password@ (crawls do not log in, and a "
+                                                    "password in a URL would end up in logs)")
     return urls
 
 

@@ -321,7 +321,10 @@ def url_problem(url: str, source: Source) -> tuple[str, str] | None:
         parts.port  # noqa: B018 -- raises ValueError for a port out of range or not a number
         normalize_url(url)
     except ValueError as exc:
-        return "bad_url", f"not a URL that can be requested: {exc}"
+        return "bad_url", f"not a URL that can be requested: {redact_url(str(exc))}"
+    if parts.username or parts.password:
+        return "bad_url", ("carries credentials (user:***@): crawls do not log in, and a password in a URL ends up "
+                           "in logs; give the address without them")
     reason = refusal_reason(url, source.allowed_domains, source.allow_private)
     return ("refused", reason) if reason else None
 

@@ -100,6 +100,14 @@ def exported(config: Path, *args: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
+def dead_letter_counts(config: Path) -> dict[str, int]:
+    """Reason -> how many times, from `jen export dead_letters` (an entry may stand for several: ``count``)."""
+    counts: dict[str, int] = {}
+    for entry in exported(config, "dead_letters"):
+        counts[entry["reason"]] = counts.get(entry["reason"], 0) + int(entry.get("count", 1))
+    return counts
+
+
 def jen_articles(replica: dict) -> set[str]:
     return {p["canonical_url"] for p in replica["key"]["pages"] if p["kind"] == "article"
             and p["outlet"] == "justearthnews"}

@@ -27,6 +27,7 @@ def _urls(replica: dict) -> tuple[list[str], dict[str, str]]:
     bad = {
         "http://127.0.0.1:99999/": "bad_url",  # port out of range
         f"http://user:{SECRET}@127.0.0.1:99999/x": "bad_url",
+        base.replace("http://", f"http://user:{SECRET}@") + "/x": "bad_url",  # credentials: never logged
         base.replace("http://", "ftp://") + "/x": "refused",  # not http(s)
         "http://evil.example/x": "refused",  # outside the allowed domains
     }
@@ -51,7 +52,7 @@ def test_crawl_here_with_bad_urls_fetches_every_good_one_and_dead_letters_each_b
     assert result.returncode == 3, result.stderr[-3000:]  # some URLs refused; the rest crawled
     assert "justearthnews: 2 articles stored" in result.stdout
     refused = [line for line in result.stderr.splitlines() if line.startswith("refused ")]
-    assert len(refused) == 4 and "Port out of range" in result.stderr
+    assert len(refused) == len(bad) and "Port out of range" in result.stderr
     assert SECRET not in result.stdout + result.stderr
     _check(config, good, bad)
 
@@ -77,7 +78,7 @@ def test_a_trigger_with_bad_urls_runs_the_good_ones_through_the_service(
     finally:
         assert service.stop() == 0
     assert pushed["status"] == "finished" and pushed["summary"]["articles"] == 1
-    assert {r["reason"] for r in pushed["refused"]} == {"bad_url", "refused"} and len(pushed["refused"]) == 4
+    assert {r["reason"] for r in pushed["refused"]} == {"bad_url", "refused"} and len(pushed["refused"]) == len(bad)
     assert SECRET not in json.dumps(pushed) and SECRET not in service.log()
     _check(config, good, bad)
     # A trigger whose every URL is bad is a run that failed, with the reason, not a crawl of everything.
