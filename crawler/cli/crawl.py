@@ -256,27 +256,33 @@ class RunWatcher:
         from crawler.service import FINAL
 
         code = 0
+        alive = service_alive(self.client, self.keys)
+        cut_short = []  # runs that ended unfinished because their service is gone
         for run_id in list(self.pending):
             record = self.book.get(run_id) or {}
             status = record.get("status")
-            if status in FINAL and record.get("exit_code") is not None:
+            # Done once the service has added the exit codes; or, with the service gone, once its crawl said so.
+            if status in FINAL and (record.get("exit_code") is not None or not alive):
                 self.pending.remove(run_id)
-                summary = record.get("summary")
-                line = summary_line(summary) if isinstance(summary, dict) else f"run {run_id}: {status}"
-                why = record.get("reason") or record.get("error")
-                print(line + (f"; {status}: {str(why).strip()[-300:]}" if why and status != "finished" else ""),
-                      flush=True)
+                self._print_end(run_id, record)
+                if status != "finished" and not alive:
+                    cut_short.append(run_id)
                 code = max(code, 0 if status == "finished" else EXIT_FAILED)
-                continue
-            if status not in FINAL:
+            elif status not in FINAL:
                 self._progress(run_id, record)
-        if self.pending and not service_alive(self.client, self.keys):
-            # The service stopped, or died: its heartbeat is gone. The record may have closed meanwhile.
-            if any((self.book.get(r) or {}).get("status") in FINAL for r in self.pending):
-                return code
-            raise CommandError(f"the service stopped before run {', '.join(self.pending)} finished (no heartbeat); "
-                               "start `jen run` again: it resumes the crawl", EXIT_NO_SERVICE)
+        if cut_short or (self.pending and not alive):
+            # The service stopped, or died: its heartbeat is gone, and with it whoever would finish these runs.
+            raise CommandError(f"the service stopped before run {', '.join(cut_short + self.pending)} finished (no "
+                               "heartbeat); start `jen run` again: it resumes the crawl", EXIT_NO_SERVICE)
         return code
+
+    @staticmethod
+    def _print_end(run_id: str, record: dict[str, Any]) -> None:
+        status = record.get("status")
+        summary = record.get("summary")
+        line = summary_line(summary) if isinstance(summary, dict) else f"run {run_id}: {status}"
+        why = record.get("reason") or record.get("error")
+        print(line + (f"; {status}: {str(why).strip()[-300:]}" if why and status != "finished" else ""), flush=True)
 
     def _progress(self, run_id: str, record: dict[str, Any]) -> None:
         status = record.get("status") or "queued"
