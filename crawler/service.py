@@ -845,10 +845,7 @@ class Service:
             return False
         waiting = {"id": trigger.id, "source": source.name, "kind": "manual", "status": "waiting",
                    "urls": [redact_url(u) for u in good], "refused": refused, "service": self.identity.to_dict()}
-        # A trigger put back by a service that stopped before starting it has a waiting record: take that over.
-        created = self.runs.update(trigger.id, lambda stored: waiting | {
-            "requested_at": trigger.requested_at or iso(now_utc())} if not stored else (
-            stored | waiting if stored.get("status") == "waiting" else None))
+        created = self.runs.update(trigger.id, lambda stored: self._new_manual_run(stored, waiting, trigger))
         if created is None:
             logger.warning("trigger %s already has a run record: not started twice", trigger.id)
             return False
@@ -856,6 +853,17 @@ class Service:
         self.unstarted[trigger.id] = raw
         self._submit(self.run_crawl, [source.name, "manual", trigger.id, good], f"manual:{trigger.id}")
         return True
+
+    def _new_manual_run(self, stored: dict[str, Any] | None, waiting: dict[str, Any], trigger: Trigger
+                        ) -> dict[str, Any] | None:
+        """The waiting record of a trigger's run; None if its id has a run already (a trigger sent twice runs
+        once). A trigger put back by a service that stopped before starting it has a waiting record of that
+        other service: this one takes it over."""
+        if stored is None:
+            return waiting | {"requested_at": trigger.requested_at or iso(now_utc())}
+        if stored.get("status") == "waiting" and ProcessId.from_dict(stored.get("service")) != self.identity:
+            return stored | waiting
+        return None
 
     def _listen_for_triggers(self) -> None:
         taken = taken_triggers(self.keys)
