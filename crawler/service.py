@@ -473,6 +473,7 @@ class Service:
         self.pending: list[tuple[str, Callable[[], Any]]] = []
         self.pending_lock = threading.Lock()
         self.started_at = now_utc()
+        self.threads: list[threading.Thread] = []  # the heartbeat and the trigger listener
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(max_workers=max(4, 3 * len(config.sources)))},
@@ -517,7 +518,15 @@ class Service:
 
     # --- bookkeeping that outlives a Redis outage ------------------------------------------------------
     def _keep(self, what: str, write: Callable[[], Any]) -> Any:
-        """Run a bookkeeping write; if Redis fails it even after the client's retries, keep it for later."""
+        """Run a bookkeeping write; if Redis fails it even after the client's retries, keep it for later.
+
+        Writes are kept in order: while one waits, later ones wait behind it (a run's "finished" must not be
+        overwritten by its "running" written late).
+        """
+        with self.pending_lock:
+            if self.pending:
+                self.pending.append((what, write))
+                return None
         try:
             return write()
         except redis.RedisError as exc:
@@ -533,7 +542,12 @@ class Service:
                 if not self.pending:
                     return
                 what, write = self.pending[0]
-            write()  # a RedisError here leaves it first in line for the next beat
+            try:
+                write()  # a RedisError leaves it first in line for the next beat
+            except redis.RedisError:
+                raise
+            except Exception:  # a write that can never succeed must not hold up the ones behind it
+                logger.exception("dropped the kept write of %s", what)
             with self.pending_lock:
                 self.pending.pop(0)
             logger.info("wrote %s, kept while Redis was unavailable", what)
@@ -868,14 +882,22 @@ class Service:
     def _listen_for_triggers(self) -> None:
         taken = taken_triggers(self.keys)
         errors = 0
+        unhandled: list[bytes] = []  # taken, then Redis failed while handling them: back to the list, first
         while not self.stopping.is_set():
             try:
+                while unhandled:
+                    with self.client.pipeline(transaction=True) as pipe:
+                        pipe.lrem(taken, 1, unhandled[0])
+                        pipe.lpush(self.keys.triggers, unhandled[0])
+                        pipe.execute()
+                    unhandled.pop(0)
                 raw = self.client.blmove(self.keys.triggers, taken, 1, src="LEFT", dest="RIGHT")
                 if raw is not None:
                     try:
                         self.handle_trigger(raw)
                     except redis.RedisError:
-                        raise  # the trigger stays taken; the next service start puts it back
+                        unhandled.append(raw)
+                        raise
                     except Exception:  # the listener must outlive any one bad trigger
                         logger.exception("could not handle trigger %r", raw[:200])
                         self.client.lrem(taken, 1, raw)
@@ -907,13 +929,15 @@ class Service:
 
         if not self.claimed:
             self.claim()
-        threading.Thread(target=self._heartbeat, daemon=True, name="heartbeat").start()
+        self.threads.append(threading.Thread(target=self._heartbeat, daemon=True, name="heartbeat"))
+        self.threads[-1].start()
         self.scheduler.add_listener(self._on_job_event,
                                     EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
         self.scheduler.start()
         resume = self.recover()
         self.add_scheduled_jobs(resume)
-        threading.Thread(target=self._listen_for_triggers, daemon=True, name="trigger-listener").start()
+        self.threads.append(threading.Thread(target=self._listen_for_triggers, daemon=True, name="trigger-listener"))
+        self.threads[-1].start()
         logger.info("service started (%s): %d sources, %d scheduled", self.identity, len(self.config.sources),
                     len([j for j in self.scheduler.get_jobs() if j.id.startswith("crawl:")]))
 
@@ -938,7 +962,10 @@ class Service:
                 child.kill()  # its queue and leases are in Redis; the next run picks them up
         with self.active_runs_changed:  # let the runs write their records
             self.active_runs_changed.wait_for(lambda: self.active_runs == 0, timeout=15)
-        self.scheduler.shutdown(wait=False)
+        with contextlib.suppress(Exception):  # not running, if start() failed before starting it
+            self.scheduler.shutdown(wait=False)
+        for thread in self.threads:  # a beat still under way must not set the heartbeat again after release
+            thread.join(timeout=5)
         with contextlib.suppress(redis.RedisError):
             self._flush_pending()
         with contextlib.suppress(redis.RedisError):
@@ -954,10 +981,12 @@ class Service:
         """Run until SIGTERM or SIGINT (or another service takes the prefix over), then stop cleanly."""
         signal.signal(signal.SIGTERM, lambda *_: self.stop_requested.set())
         signal.signal(signal.SIGINT, lambda *_: self.stop_requested.set())
-        self.start()
-        while not self.stop_requested.wait(0.5):
-            pass
-        self.stop()
+        try:
+            self.start()
+            while not self.stop_requested.wait(0.5):
+                pass
+        finally:
+            self.stop()
 
 
 _DELETE_IF_SCRIPT = """

@@ -41,7 +41,7 @@ from tests.operating import (
 pytestmark = pytest.mark.slow
 
 # Slow enough to be interrupted halfway (46 articles, 72 pages), fast enough for a test.
-SLOW = {"download_delay": 0.2, "concurrent_requests_per_domain": 1}
+SLOW = {"download_delay": 0.15, "concurrent_requests_per_domain": 1}
 # A killed crawl's leases come back in seconds, so the resumed crawl does not wait five minutes for them.
 SHORT_LEASES = ("-s", "JEN_QUEUE_LEASE_SECONDS=5")
 

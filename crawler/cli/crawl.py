@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if args.wait and args.here:
         raise CommandError("--wait follows a crawl of the service; --here crawls in the foreground already",
                            EXIT_USAGE)
-    extra = extra_settings("jen crawl", args.set)
+    extra = extra_settings(args.set)
     good, bad = split_urls(config.source(sources[0]), args.urls) if args.urls else ([], [])
     redis_url, client = cli_redis(config)
     keys = Keys(config.redis.key_prefix)
@@ -112,6 +112,7 @@ def _crawl_here(args: argparse.Namespace, config: Any, sources: list[str], urls:
                 client: Any, keys: Any, extra: dict[str, str]) -> int:
     from crawler.queues import queued_entry
     from crawler.redaction import redact_url
+    from crawler.redisconn import redis_client
     from crawler.runner import CrawlHooks, crawl_here
     from crawler.service import (
         ProcessId,
@@ -129,7 +130,8 @@ def _crawl_here(args: argparse.Namespace, config: Any, sources: list[str], urls:
     run_id = args.run_id or new_run_id()
     log_file = Path(args.log_file) if args.log_file else run_log_path(config.data_dir, run_id)
     writable_dir(log_file.parent)  # a read-only or full data_dir fails here, named
-    book = run_book(client, keys)
+    # The run's record is written with the crawl's own patience for Redis, not the short wait of a command.
+    book = run_book(redis_client(redis_url), keys)
     me = ProcessId.of()
     if not args.run_id:  # a crawl of its own: it is a run like the service's, with its record
         book.merge(run_id, {"id": run_id, "source": sources[0] if len(sources) == 1 else ",".join(sources),

@@ -14,7 +14,7 @@ from crawler.cli import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_REDIS, EXIT_USAG
 # `jen health` must answer well within the container's health-check timeout (10 s), whatever Redis does.
 HEALTH_SOCKET_TIMEOUT = 1.5  # for the connection, then for the one command: 3 s at most, whatever Redis does
 # `jen run` waits this long at start for a Redis that is not up yet, then says so.
-START_REDIS_WAIT = 15.0
+START_REDIS_WAIT = 10.0
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +44,7 @@ def register(subparsers: Any) -> None:
     embedded.set_defaults(func=embedded_redis)
 
 
-def extra_settings(command: str, pairs: list[str]) -> dict[str, str]:
+def extra_settings(pairs: list[str]) -> dict[str, str]:
     """``-s NAME=VALUE`` pairs, checked against the settings' kinds; a bad one is a usage error (exit 2)."""
     from crawler.config import ConfigError
     from crawler.runner import check_extra_settings
@@ -68,7 +68,7 @@ def run_service(args: argparse.Namespace) -> int:
     from crawler.service import Service, ServiceAlreadyRunning
 
     config = load_config(args.config)  # a bad config stops here, with the key named
-    settings = extra_settings("jen run", args.set)
+    settings = extra_settings(args.set)
     check_data_dir(config)
     redis_url, probe = cli_redis(config, wait_seconds=START_REDIS_WAIT)
     probe.ping()  # a Redis that is not up within START_REDIS_WAIT is one line and exit code 6
