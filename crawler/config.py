@@ -67,6 +67,14 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """Caps on what Redis keeps besides the queues and the dedup index (oldest entries go first)."""
+
+    dead_letters: int = 10_000  # distinct failures (one per source, URL and reason, with a count)
+    events: int = 10_000  # entries of the stream of recent events (records stored) for live consumers
+
+
+@dataclass(frozen=True)
 class RunSettings:
     """The ``runs:`` section: how many run records and run logs are kept, and how big a run log may grow."""
 
@@ -82,6 +90,8 @@ class Config:
     politeness: Politeness = field(default_factory=Politeness)
     dedupe: dict[str, Any] = field(default_factory=dict)
     data_dir: Path = Path("data")
+    database_url: str | None = None  # None: the embedded SQLite file <data_dir>/records.sqlite3
+    retention: Retention = field(default_factory=Retention)
     runs: RunSettings = field(default_factory=RunSettings)
 
     def source(self, name: str) -> Source:
@@ -259,7 +269,8 @@ _POSITIVE_POLITENESS = {
 def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
     """Validate a parsed YAML document and apply environment overrides (``REDIS_URL``)."""
     env = dict(os.environ) if env is None else env
-    raw = _check_keys("", raw, {"sources", "redis", "politeness", "dedupe", "data_dir", "runs"})
+    raw = _check_keys("", raw, {"sources", "redis", "politeness", "dedupe", "data_dir", "database", "retention",
+                                "runs"})
     sources_raw = raw.get("sources")
     if not isinstance(sources_raw, dict) or not sources_raw:
         raise ConfigError("sources", sources_raw, "a mapping of source name to source settings")
@@ -281,9 +292,23 @@ def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
         dedupe = _check_keys("dedupe", dedupe, _dedupe_keys())
         _check_dedupe_values(dict(dedupe))
     data_dir = Path(env.get("JEN_DATA_DIR") or raw.get("data_dir") or "data")
+    database = _check_keys("database", raw.get("database"), {"url"})
+    database_url = env.get("DATABASE_URL") or database.get("url")
+    if database_url is not None and not (isinstance(database_url, str) and re.match(r"^[a-z][a-z0-9+]*://",
+                                                                                   database_url)):
+        raise ConfigError("DATABASE_URL" if env.get("DATABASE_URL") else "database.url", redact_url(str(database_url)),
+                          "a postgresql:// URL, a sqlite:/// file URL, or null for the embedded SQLite file")
     return Config(sources=sources, redis=RedisSettings(url=url, key_prefix=prefix),
                   politeness=_politeness(raw.get("politeness")), dedupe=dict(dedupe), data_dir=data_dir,
-                  runs=_runs(raw.get("runs")))
+                  database_url=database_url, retention=_retention(raw.get("retention")), runs=_runs(raw.get("runs")))
+
+
+def _retention(raw: Any) -> Retention:
+    raw = _check_keys("retention", raw, set(Retention.__dataclass_fields__))
+    for name, value in raw.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"retention.{name}", value, "a whole number >= 1")
+    return Retention(**raw)
 
 
 def _check_dedupe_values(section: dict[str, Any]) -> None:

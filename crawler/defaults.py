@@ -49,9 +49,19 @@ class JenSettings:
     queue_lease_seconds: float = 300.0
     # How long Redis calls wait out a Redis restart or failover before giving up.
     redis_retry_seconds: float = 120.0
-    # Skip article pages stored less than this many seconds ago (manual triggers always fetch).
+    # Skip article pages stored less than this many seconds ago (manual triggers always fetch), and stop walking
+    # a listing's pagination at a page that holds only stored articles; sitemap <lastmod> says when to refetch.
     skip_stored: bool = True
     refetch_after: float = 7 * 86400.0
+    # The record store: a database URL (None: the embedded SQLite file <data_dir>/records.sqlite3).
+    database_url: str | None = None
+    data_dir: str = "data"
+    # Records and failures go to Redis and the database in batches of up to this many items: those that
+    # arrive while the previous batch is being worked (crawler.batching).
+    batch_size: int = 100
+    # Caps (config `retention:`): distinct dead letters kept, entries of the stream of recent events.
+    dead_letters_cap: int = 10_000
+    events_cap: int = 10_000
     # Flag syndicated copies (dedupe/); `dedupe` is the `dedupe:` config section (dedupe.DedupeParams fields).
     dedupe_enabled: bool = True
     dedupe: dict[str, Any] | None = None

@@ -27,6 +27,7 @@ class RawArticle:
     source: str  # the source name from config, e.g. "justearthnews"
     encoding: str = "utf-8"
     via: str = ""  # where the link was found (sitemap, feed, listing URL), for the operator
+    redirected_from: list[str] = field(default_factory=list)  # addresses that redirected here, first asked first
 
 
 @dataclass

@@ -210,7 +210,9 @@ class LeaseKeeper:
                     self.holds[token] += 1  # released by the item signal once it is stored
                 yield element
         except Exception:
-            raised = True  # the failure item made of it (process_spider_exception) takes over this hold
+            # A middleware between us and the engine failed (the record store is away, say): keep the lease,
+            # so the page comes back to the queue when it runs out.
+            raised = True
             raise
         finally:
             if not raised:
@@ -218,6 +220,10 @@ class LeaseKeeper:
 
     def process_spider_exception(self, response: Response, exception: Exception) -> list[FetchFailure]:
         """A callback that raised: record the page as a failure (its lease ends once that is stored)."""
+        # Called while the callback's hold is still held (Scrapy handles the callback's exception before the
+        # middlewares' own output ends), so the failure item's hold keeps the lease until it is recorded.
+        if token := lease_of(response):
+            self.holds[token] += 1
         return [self.crawler.spider.failure(response.url, "spider_error", f"{type(exception).__name__}: {exception}",
                                             response.status, referer=response.meta.get("via", ""))]
 

@@ -73,6 +73,10 @@ class Keys:
         """Hash: lease token -> the queue entry (JSON), put back in the queue if the lease runs out."""
         return f"{self.prefix}:{spider}:inflight:payloads"
 
+    def sitemaps(self, spider: str) -> str:
+        """Hash: child sitemap URL -> the <lastmod> it had when last read in full (one entry per sitemap file)."""
+        return f"{self.prefix}:{spider}:sitemaps"
+
     def run_marker(self, spider: str) -> str:
         """String with a TTL: the id of the crawl run in progress for this spider (shared by processes)."""
         return f"{self.prefix}:{spider}:run"
@@ -95,8 +99,13 @@ class Keys:
 
     @property
     def dead_letters(self) -> str:
-        """List of failures (JSON), each with its reason."""
+        """Hash: "source reason url" -> the failure (JSON) with its count and when it was first and last seen."""
         return f"{self.prefix}:dead_letters"
+
+    @property
+    def dead_letters_seen(self) -> str:
+        """Sorted set: dead-letter entry -> when it was last seen (unix time), for order and the cap."""
+        return f"{self.prefix}:dead_letters:seen"
 
     # --- service
     @property

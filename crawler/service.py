@@ -206,13 +206,17 @@ def summarize_stats(source: str, values: dict[str, Any]) -> dict[str, Any]:
         "articles": values.get("item_scraped_count", 0) - sum(failures.values()),
         "failures": dict(sorted(failures.items())),
         "skipped_already_stored": values.get("jen/already_stored", 0),
+        # Pages the source's own parser did not recognise (cleaned by the generic path instead), and parser bugs.
+        "parser_fallbacks": sum(v for k, v in values.items() if k.startswith("jen/cleaner/fallback/")),
+        "parser_errors": values.get("jen/cleaner/parser_error", 0),
         "redis_retries": values.get("jen/redis_retries", 0),
         "joined_run": bool(values.get("jen/joined_run", False)),
         "finish_reason": values.get("finish_reason", "?"),
     }
 
 
-_SUMMED = ("pages", "items", "articles", "skipped_already_stored", "redis_retries")
+_SUMMED = ("pages", "items", "articles", "skipped_already_stored", "parser_fallbacks", "parser_errors",
+           "redis_retries")
 
 
 def aggregate_summaries(summaries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -342,14 +346,14 @@ def split_urls(source: Source, urls: Iterable[str]) -> tuple[list[str], list[tup
 
 
 def dead_letter_urls(client: redis.Redis, keys: Keys, source: str, bad: list[tuple[str, str, str]],
-                     via: str) -> None:
-    """Record each refused URL as a dead letter (password redacted), with its reason."""
+                     via: str, cap: int) -> None:
+    """Record each refused URL as a dead letter (password redacted), with its reason; ``cap``: retention."""
     from crawler.failures import record_failure
     from crawler.items import FetchFailure
 
     for url, reason, detail in bad:
         record_failure(client, keys, FetchFailure(url=redact_url(url), reason=reason, detail=redact_url(detail),
-                                                  source=source, failed_at=iso(now_utc()) or "", referer=via))
+                                                  source=source, failed_at=iso(now_utc()) or "", referer=via), cap)
 
 
 @dataclass
@@ -842,12 +846,13 @@ class Service:
 
             record_failure(self.client, self.keys, FetchFailure(
                 url="", reason="bad_trigger", detail=redact_url(str(exc)), source="", failed_at=iso(now_utc()) or "",
-                extra={"entry": redact_url(raw.decode("utf-8", "replace"))[:2000]}))
+                extra={"entry": redact_url(raw.decode("utf-8", "replace"))[:2000]}), self.config.retention.dead_letters)
             logger.error("bad trigger: %s", redact_url(str(exc)))
             return False
         good, bad = split_urls(source, trigger.urls)
         if bad:
-            dead_letter_urls(self.client, self.keys, source.name, bad, via=f"trigger {trigger.id}")
+            dead_letter_urls(self.client, self.keys, source.name, bad, f"trigger {trigger.id}",
+                             self.config.retention.dead_letters)
             for url, reason, detail in bad:
                 logger.warning("trigger %s: %s %s: %s", trigger.id, reason, redact_url(url), redact_url(detail))
         refused = [{"url": redact_url(u), "reason": r, "detail": redact_url(d)} for u, r, d in bad]

@@ -43,10 +43,11 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) and Scrapy's offsite check (50), so a refused URL is never even asked about.
     "crawler.middlewares.SafetyMiddleware": 40,
-    "crawler.middlewares.SkipStoredMiddleware": 60,
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.queues.LeaseKeeper": 950,  # closest to the spider: it sees each callback's output and exceptions
+    # The lease of a page is held while the callback's output is filtered (960 is closer to the spider).
+    "crawler.queues.LeaseKeeper": 950,
+    "crawler.middlewares.SkipStoredMiddleware": 960,
 }
 
 # Clean (300), flag copies (500), store (800); each raises NotConfigured when it has nothing to do.

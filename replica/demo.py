@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from crawler.config import load_config
+from crawler.records import Records
 from crawler.redisconn import EmbeddedRedis, Keys, redis_client
 from replica.answer_key import answer_key
 from replica.config import replica_config
@@ -59,6 +61,9 @@ def run_demo(data_dir: Path, timeout: float) -> int:
     client = redis_client(redis_url)
     keys = Keys(DEMO_PREFIX)
     _delete_prefix(client, DEMO_PREFIX)  # a demo starts from empty queues, and never touches other keys
+    database = demo_dir / "records.sqlite3"  # and from an empty record store of its own
+    for stale in demo_dir.glob("records.sqlite3*"):
+        stale.unlink()
 
     site = build_site()
     with ReplicaServer(site, port=0) as server:
@@ -66,6 +71,7 @@ def run_demo(data_dir: Path, timeout: float) -> int:
         config = replica_config(server.base_urls)
         config["redis"] = {"url": None, "key_prefix": DEMO_PREFIX}
         config["data_dir"] = str(data_dir)
+        config["database"] = {"url": f"sqlite:///{database}"}
         config.setdefault("politeness", {}).update({"download_delay": 0.0, "autothrottle": False})
         for source in config["sources"].values():
             source["schedule"] = {"interval": "1h"}  # first run at start, the next an hour later
@@ -76,6 +82,7 @@ def run_demo(data_dir: Path, timeout: float) -> int:
 
         env = {**os.environ, "JEN_CONFIG": str(config_path)}
         env.pop("REDIS_URL", None)
+        env.pop("DATABASE_URL", None)
         log = (demo_dir / "service.log").open("wb")
         print(f"2. starting the service (jen run); its log: {demo_dir / 'service.log'}")
         service = subprocess.Popen(_jen("run", config=config_path), env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -95,9 +102,9 @@ def run_demo(data_dir: Path, timeout: float) -> int:
             subprocess.run(_jen("inspect", config=config_path), env=env, check=False)
             print("   clusters of syndicated copies (jen dupes):")
             subprocess.run(_jen("dupes", config=config_path), env=env, check=False)
-            _check_against_key(client, keys, key)
-            print(f"5. look around: jen inspect --config {config_path}   (records stay in the embedded Redis "
-                  f"under {data_dir}; `jen redis stop` stops it)")
+            _check_against_key(Records.open(load_config(config_path, env={}), redis_url), key)
+            print(f"5. look around: jen inspect --config {config_path}   (records stay in {database}, the queues "
+                  f"in the embedded Redis under {data_dir}; `jen redis stop` stops it)")
         finally:
             service.send_signal(signal.SIGTERM)
             try:
@@ -108,14 +115,14 @@ def run_demo(data_dir: Path, timeout: float) -> int:
     return 0
 
 
-def _check_against_key(client: Any, keys: Any, key: dict[str, Any]) -> None:
+def _check_against_key(records: Records, key: dict[str, Any]) -> None:
     """Compare what was stored with the replica's answer key, and say so in one line each."""
     expected = {p["id"]: p for p in key["pages"] if p.get("kind") == "article"}
-    stored = {json.loads(v)["url"]: json.loads(v) for v in client.hvals(keys.records)}
+    stored = {r["url"]: r for r in records.iter()}
     by_canonical = {r.get("canonical_url"): r for r in stored.values()}
     found = [a for a in expected.values() if a["canonical_url"] in by_canonical or a["url"] in stored]
     print(f"   answer key: {len(found)} of {len(expected)} articles stored "
-          f"({len(stored)} records in Redis)")
+          f"({len(stored)} records in the record store)")
     copies = [a for a in expected.values() if a.get("role") == "copy"]
     right = 0
     for article in copies:

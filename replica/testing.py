@@ -88,14 +88,18 @@ class RedisServer:
 
 
 def write_replica_config(path: Path, base_urls: dict[str, str], prefix: str = "jen", redis_url: str | None = None,
-                         **politeness: object) -> Path:
-    """A config file for crawling the replica fast (no delay: it is our own localhost server)."""
+                         database_url: str | None = None, **politeness: object) -> Path:
+    """A config file for crawling the replica fast (no delay: it is our own localhost server). Its data
+    directory (and so the embedded record store, unless ``database_url`` names another) is its own: beside the
+    file, named after it."""
     import yaml
 
     from replica.config import replica_config
 
     config = replica_config(base_urls)
     config["redis"] = {"url": redis_url, "key_prefix": prefix}
+    config["data_dir"] = str(path.with_name(f"{path.stem}-data"))
+    config["database"] = {"url": database_url}
     config["politeness"] = {"download_delay": 0.0, "autothrottle": False, "download_timeout": 10,
                             **politeness}
     path.write_text(yaml.safe_dump(config), encoding="utf-8")

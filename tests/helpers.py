@@ -41,3 +41,33 @@ def wait_for(predicate: Callable[[], T], timeout: float, what: str, step: float 
             return value
         time.sleep(step)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def stored_records(config: Path) -> list[dict]:
+    """Every record stored under a config, with its current copy flags: what `jen export` writes."""
+    from crawler.config import load_config
+    from crawler.records import Records
+
+    loaded = load_config(config, env={})
+    return list(Records.open(loaded, loaded.redis.url).iter())
+
+
+def stored_count(config: Path) -> int:
+    """How many records are stored under a config (the number `jen inspect` reports)."""
+    from crawler.config import load_config
+    from crawler.store import shared_store
+
+    loaded = load_config(config, env={})
+    return shared_store(loaded.database_url, loaded.data_dir).count()
+
+
+def dead_letters(config: Path) -> list[dict]:
+    """The failures recorded under a config, most recently seen first: what `jen export dead_letters` writes."""
+    import redis as redis_py
+
+    from crawler.config import load_config
+    from crawler.failures import DeadLetters
+    from crawler.redisconn import Keys
+
+    loaded = load_config(config, env={})
+    return list(DeadLetters(redis_py.Redis.from_url(loaded.redis.url), Keys(loaded.redis.key_prefix)).iter())

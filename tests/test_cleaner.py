@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
 from pathlib import Path
 
 import pytest
 
-from crawler.cleaner import choose_parser, parse
+from crawler.cleaner import choose_parser, generic, justearthnews, metadata, parse
 from crawler.cleaner.cleanup import MAX_INPUT_CHARS, caption_credit, dateline_of, parse_byline_date
 from crawler.cli import main as jen_main
 from replica.server import ReplicaServer
@@ -176,6 +177,82 @@ def test_mangled_pages_never_raise(seed: int) -> None:
             r = parse(page, SEED_URL, source=source)
             assert r.status in ("article", "partial", "not_article")
             assert r.status == "article" or r.problems
+
+
+# --- a redesign the JEN rules do not know, and parser bugs: the generic path, and the record says so -------
+
+def test_unrecognised_jen_layout_is_cleaned_by_the_generic_path_and_says_so() -> None:
+    html = (GOLDEN / "justearthnews" / "layout_story_elements.html").read_text(encoding="utf-8")
+    r = parse(html, SEED_URL)
+    assert (r.parser, r.fallback_from, r.source) == ("generic", "justearthnews", "justearthnews")
+    assert r.problems[0] == "JEN layout not recognised" and r.status == "partial"
+    assert r.body == SEED_BODY
+    assert parse(SEED_HTML, SEED_URL).fallback_from is None
+
+
+def test_jen_rules_that_read_a_promo_box_instead_of_the_story_hand_the_page_to_the_generic_path() -> None:
+    html = (GOLDEN / "justearthnews" / "layout_story_elements.html").read_text(encoding="utf-8")
+    promo = "<p>Get the Just Earth News morning briefing in your inbox every day.</p>"
+    html = html.replace('<aside class="rail">', f'<aside class="rail"><div class="promo">{promo}</div>', 1)
+    assert promo in html
+    r = parse(html, SEED_URL)
+    assert (r.parser, r.fallback_from, r.problems[0]) == ("generic", "justearthnews", "JEN layout not recognised")
+    assert r.body == SEED_BODY
+
+
+def test_a_redesign_that_tags_articles_as_websites_loses_no_article() -> None:
+    html = SEED_HTML.replace('property="og:type" content="article"', 'property="og:type" content="website"')
+    assert 'content="website"' in html
+    r = parse(html, SEED_URL)
+    assert (r.parser, r.status, r.body) == ("justearthnews", "article", SEED_BODY)
+
+
+def test_jen_page_without_any_story_text_is_not_an_article_and_not_a_layout_change() -> None:
+    html = SEED_HTML.split("<body", 1)[0] + '<body><div id="app"></div><script>render()</script></body></html>'
+    r = parse(html, SEED_URL)
+    assert r.status == "not_article" and r.parser == "justearthnews" and r.fallback_from is None
+    assert r.problems == ["no article body found"]
+
+
+def test_a_parser_bug_is_logged_with_the_url_and_the_page_still_cleaned(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(html: object, url: str) -> None:
+        raise KeyError("datetime")
+
+    monkeypatch.setattr(justearthnews, "parse", broken)
+    with caplog.at_level(logging.ERROR, logger="jen.cleaner"):
+        r = parse(SEED_HTML, SEED_URL)
+    assert r.problems[0].startswith("parser error:") and "KeyError" in r.problems[0]
+    assert (r.parser, r.fallback_from, r.status) == ("generic", "justearthnews", "partial")
+    assert r.body == SEED_BODY  # the generic path's result
+    assert any(SEED_URL in rec.getMessage() and rec.exc_info for rec in caplog.records)
+
+
+def test_a_generic_parser_bug_gives_a_not_article_record_that_names_it(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(html: object, url: str, source: str | None = None) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(generic, "parse", broken)
+    with caplog.at_level(logging.ERROR, logger="jen.cleaner"):
+        r = parse("<html><body><p>x</p></body></html>", "http://127.0.0.9:8000/story/x")
+    assert r.status == "not_article"
+    assert r.problems == ["parser error: generic parser: RecursionError: maximum recursion depth exceeded"]
+    assert any("http://127.0.0.9:8000/story/x" in rec.getMessage() for rec in caplog.records)
+
+
+def test_a_date_reader_bug_costs_the_date_not_the_story(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("year 0 is out of range")
+
+    monkeypatch.setattr(metadata, "find_date", broken)
+    undated = re.sub(r'<meta property="article:published_time"[^>]*>|<time [^>]*>', "", SEED_HTML)
+    with caplog.at_level(logging.ERROR, logger="jen.cleaner"):
+        r = parse(undated, SEED_URL, source="generic-outlet")
+    assert r.body == SEED_BODY and r.published is None and r.status == "partial"
+    assert "parser error: htmldate: ValueError: year 0 is out of range" in r.problems
+    assert any(SEED_URL in rec.getMessage() for rec in caplog.records)
 
 
 # --- helpers -------------------------------------------------------------------------------------------

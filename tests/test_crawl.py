@@ -14,7 +14,7 @@ import redis
 
 from crawler.redisconn import Keys
 from replica.testing import write_replica_config
-from tests.helpers import ROOT, run_jen
+from tests.helpers import ROOT, dead_letters, run_jen, stored_count, stored_records
 
 pytestmark = pytest.mark.slow
 
@@ -78,10 +78,10 @@ def test_crawl_into_redis_stores_every_article_of_every_outlet_once(replica: dic
     assert result.returncode == 0, result.stderr[-3000:]
     client = redis.Redis.from_url(redis_url)
     keys = Keys("t1")
-    records = [json.loads(v) for v in client.hvals(keys.records)]
+    records = stored_records(config)
     expected = _expected(replica["key"])
     assert Counter(r["canonical_url"] for r in records) == Counter(set(expected))
-    dead = [json.loads(v) for v in client.lrange(keys.dead_letters, 0, -1)]
+    dead = dead_letters(config)
     assert sorted(d["reason"] for d in dead) == ["http_404", "http_500", "not_html"]
     assert all(d["detail"] and d["source"] == "justearthnews" for d in dead)
     # Nothing left queued or leased once the crawl is over.
@@ -91,7 +91,7 @@ def test_crawl_into_redis_stores_every_article_of_every_outlet_once(replica: dic
 
     again = run_jen("crawl", "--here", "--config", str(config))
     assert again.returncode == 0, again.stderr[-3000:]
-    assert client.hlen(keys.records) == len(records)
+    assert stored_count(config) == len(records)
     assert "already stored" in again.stdout
 
 
@@ -103,7 +103,7 @@ def test_manual_urls_outside_the_source_are_refused_and_not_fetched(replica: dic
         result = run_jen("crawl", "--here", "--source", "justearthnews", url, "--config", str(config))
         assert result.returncode == 3, result.stderr
         assert f"refused {url}" in result.stderr
-    assert redis.Redis.from_url(redis_url).hlen(Keys("t2").records) == 0
+    assert stored_count(config) == 0
 
 
 def test_robots_txt_is_obeyed_for_a_triggered_url(replica: dict, redis_url: str, tmp_path: Path) -> None:
@@ -111,9 +111,8 @@ def test_robots_txt_is_obeyed_for_a_triggered_url(replica: dict, redis_url: str,
     search = replica["base_urls"]["justearthnews"] + "/search?q=ukraine"
     result = run_jen("crawl", "--here", "--source", "justearthnews", search, "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
-    client = redis.Redis.from_url(redis_url)
-    assert client.hlen(Keys("t3").records) == 0
-    assert client.llen(Keys("t3").dead_letters) == 0  # obeying robots.txt is not a failure
+    assert stored_count(config) == 0
+    assert dead_letters(config) == []  # obeying robots.txt is not a failure
     assert "robots_disallowed" in result.stderr or "Forbidden by robots.txt" in result.stderr
 
 
@@ -122,8 +121,7 @@ def test_crawl_flags_every_replica_copy_against_its_original_and_no_negative(
     config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="t4", redis_url=redis_url)
     result = run_jen("crawl", "--here", "--config", str(config))
     assert result.returncode == 0, result.stderr[-3000:]
-    client = redis.Redis.from_url(redis_url)
-    stored = {r["canonical_url"]: r for r in (json.loads(v) for v in client.hvals(Keys("t4").records))}
+    stored = {r["canonical_url"]: r for r in stored_records(config)}
     expected = _expected(replica["key"])
     id_of = {p["id"]: stored[p["canonical_url"]]["id"] for p in expected.values()}
     wrong = []
@@ -158,7 +156,7 @@ def test_a_print_page_is_stored_as_its_canonical_article(replica: dict, redis_ur
     print_page = next(p for p in replica["key"]["pages"] if p["kind"] == "print" and p["article_id"] == seed)
     result = run_jen("crawl", "--here", "--source", "justearthnews", print_page["url"], "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
-    records = [json.loads(v) for v in redis.Redis.from_url(redis_url).hvals(Keys("t5").records)]
+    records = stored_records(config)
     assert [(r["id"], r["canonical_url"], r["kind"]) for r in records] == [
         ("justearthnews:HC/6181", article["canonical_url"], "article")]
     assert records[0]["body"] == article["paragraphs"]
@@ -171,7 +169,7 @@ def test_export_writes_every_stored_record_as_json_lines(replica: dict, redis_ur
     result = run_jen("export", "-o", str(out), "--config", str(config))
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(lines) == len(_expected(replica["key"])) == redis.Redis.from_url(redis_url).hlen(Keys("t6").records)
+    assert len(lines) == len(_expected(replica["key"])) == stored_count(config)
     flagged = run_jen("export", "--flagged", "--config", str(config))
     copies = [json.loads(line) for line in flagged.stdout.splitlines()]
     assert copies and all(c["duplicate_of"] for c in copies)

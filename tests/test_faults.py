@@ -3,7 +3,6 @@ crawler processes sharing one crawl. Every test starts its own Redis and replica
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import time
@@ -17,17 +16,13 @@ import redis
 from crawler.redisconn import Keys
 from replica import ReplicaServer, answer_key, build_site
 from replica.testing import RedisServer, write_replica_config
-from tests.helpers import start_jen, wait_for
+from tests.helpers import dead_letters, start_jen, stored_count, stored_records, wait_for
 
 pytestmark = pytest.mark.slow
 
 
 def _crawl(config: Path, *args: str) -> subprocess.Popen[str]:
     return start_jen("crawl", "--here", "--config", str(config), *args)
-
-
-def _records(client: redis.Redis, keys: Keys) -> list[dict]:
-    return [json.loads(v) for v in client.hvals(keys.records)]
 
 
 def _jen_articles(key: dict) -> set[str]:
@@ -47,14 +42,14 @@ def test_redis_restarted_mid_crawl_the_crawl_waits_and_completes(replica: dict, 
                                   download_delay=0.1, concurrent_requests_per_domain=1)
     client, keys = redis.Redis.from_url(own_redis.url), Keys("f1")
     crawl = _crawl(config, "--source", "justearthnews")
-    wait_for(lambda: client.hlen(keys.records) >= 8, 60, "the first articles")
+    wait_for(lambda: stored_count(config) >= 8, 60, "the first articles")
     own_redis.stop()
     time.sleep(3)  # the crawler keeps trying while Redis is away
     own_redis.start()
     _, err = crawl.communicate(timeout=240)
     assert crawl.returncode == 0, err[-3000:]
     assert "unavailable" in err  # it noticed, waited and retried
-    records = _records(client, keys)
+    records = stored_records(config)
     assert Counter(r["canonical_url"] for r in records) == Counter(_jen_articles(replica["key"]))
     assert client.zcard(keys.requests("justearthnews")) == 0
     assert client.zcard(keys.inflight_deadlines("justearthnews")) == 0
@@ -67,17 +62,17 @@ def test_crawler_killed_with_sigkill_resumes_from_its_redis_queue(replica: dict,
     client, keys = redis.Redis.from_url(own_redis.url), Keys("f2")
     lease = ("-s", "JEN_QUEUE_LEASE_SECONDS=4")
     crawl = _crawl(config, "--source", "justearthnews", *lease)
-    wait_for(lambda: client.hlen(keys.records) >= 10, 60, "the first articles")
+    wait_for(lambda: stored_count(config) >= 10, 60, "the first articles")
     crawl.send_signal(signal.SIGKILL)  # no chance to clean up: in-flight requests are leased, not lost
     crawl.wait(timeout=10)
-    before = client.hlen(keys.records)
+    before = stored_count(config)
     assert client.zcard(keys.requests("justearthnews")) + client.zcard(keys.inflight_deadlines("justearthnews")) > 0
 
     resumed = _crawl(config, "--source", "justearthnews", *lease)
     _, err = resumed.communicate(timeout=240)
     assert resumed.returncode == 0, err[-3000:]
     assert "Resuming crawl" in err or before == len(_jen_articles(replica["key"]))
-    records = _records(client, keys)
+    records = stored_records(config)
     assert Counter(r["canonical_url"] for r in records) == Counter(_jen_articles(replica["key"]))
     assert not [r["id"] for r in records if r["duplicate_of"] == r["id"]]  # never a copy of itself
     jen_ids = {p["id"] for p in replica["key"]["pages"] if p["kind"] == "article" and p["outlet"] == "justearthnews"}
@@ -103,14 +98,13 @@ def test_misbehaving_site_each_fault_is_retried_then_dead_lettered_and_the_rest_
     _, err = crawl.communicate(timeout=180)
     elapsed = time.monotonic() - started
     assert crawl.returncode == 0, err[-3000:]
-    client, keys = redis.Redis.from_url(own_redis.url), Keys("f3")
-    dead = {d["url"]: d for d in (json.loads(v) for v in client.lrange(keys.dead_letters, 0, -1))}
+    dead = {d["url"]: d for d in dead_letters(config)}
     assert {url: dead[url]["reason"] for url in faults if url in dead} == faults
     assert all(dead[url]["detail"] for url in faults)
     # Retried within bounds: a timed-out page was tried twice (retry_times 1), not forever.
     assert elapsed < 60
     # The rest of the crawl is unaffected: the good page is stored.
-    assert [r["url"] for r in _records(client, keys)] == [seed]
+    assert [r["url"] for r in stored_records(config)] == [seed]
 
 
 def test_two_crawler_processes_share_a_2000_article_crawl_and_agree_with_one(
@@ -120,14 +114,13 @@ def test_two_crawler_processes_share_a_2000_article_crawl_and_agree_with_one(
         key = answer_key(site, server.base_urls)
         expected = _jen_articles(key)
         assert len(expected) >= 2000
-        client = redis.Redis.from_url(own_redis.url)
         shared = write_replica_config(tmp_path / "shared.yaml", server.base_urls, prefix="two",
                                       redis_url=own_redis.url, concurrent_requests_per_domain=8)
         crawls = [_crawl(shared, "--source", "justearthnews") for _ in range(2)]
         outputs = [c.communicate(timeout=600) for c in crawls]
         for crawl, (_, err) in zip(crawls, outputs, strict=True):
             assert crawl.returncode == 0, err[-3000:]
-        two = _records(client, Keys("two"))
+        two = stored_records(shared)
         assert Counter(r["canonical_url"] for r in two) == Counter(expected)
         # Both processes did real work on the one crawl.
         stored_by = [int(out.split(" articles stored")[0].rsplit(" ", 1)[-1]) for out, _ in outputs]
@@ -138,7 +131,7 @@ def test_two_crawler_processes_share_a_2000_article_crawl_and_agree_with_one(
         one_crawl = _crawl(single, "--source", "justearthnews")
         _, err = one_crawl.communicate(timeout=600)
         assert one_crawl.returncode == 0, err[-3000:]
-        one = _records(client, Keys("one"))
+        one = stored_records(single)
 
         def clusters(records: list[dict]) -> set[tuple[str, frozenset[str]]]:
             groups: dict[str, set[str]] = {}

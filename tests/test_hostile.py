@@ -8,7 +8,6 @@ The replica serves the hostile corpus (`replica.hostile`) on Just Earth News whe
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -23,13 +22,16 @@ import pytest
 import redis
 
 from crawler.cleaner import generic, parse
+from crawler.failures import DeadLetters
 from crawler.items import RawArticle
 from crawler.pipelines import CleanPipeline, DedupePipeline, StorePipeline
 from crawler.redisconn import Keys
+from crawler.store import RecordStore
 from dedupe import DedupeParams, Detector, RedisIndex
 from replica import ReplicaServer, answer_key, build_site
 from replica.hostile import LIMIT, LISTING_PATH, OUTCOMES, hostile_pages
 from replica.testing import RedisServer, write_replica_config
+from tests.helpers import dead_letters, stored_records
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "hostile"
@@ -77,11 +79,8 @@ def hostile_crawl(hostile_replica: dict, tmp_path_factory: pytest.TempPathFactor
         code, rss_mb, seconds = _run_measured(
             [sys.executable, "-m", "crawler.cli", "crawl", "--here", "--source", "justearthnews",
              "--config", str(config), *entry], tmp / "stdout", tmp / "stderr", CRAWL_TIMEOUT)
-        client = redis.Redis.from_url(server.url)
-        keys = Keys(PREFIX)
-        records = [json.loads(v) for v in client.hvals(keys.records)]
-        dead = [json.loads(v) for v in client.lrange(keys.dead_letters, 0, -1)]
-        client.close()
+        records = stored_records(config)
+        dead = dead_letters(config)
     finally:
         server.close()
     result = {"code": code, "rss_mb": rss_mb, "seconds": seconds, "records": records, "dead": dead,
@@ -234,13 +233,20 @@ def _raw(url: str, paragraphs: list[str]) -> RawArticle:
                       source="justearthnews")
 
 
-def test_degenerate_texts_are_stored_unindexed_with_a_reason_and_no_bucket_grows(redis_url: str) -> None:
+def test_degenerate_texts_are_stored_unindexed_with_a_reason_and_no_bucket_grows(redis_url: str,
+                                                                                 tmp_path: Path) -> None:
     client = redis.Redis.from_url(redis_url)
     keys = Keys("poison")
     params = DedupeParams()
     clean = CleanPipeline()
     dedupe = DedupePipeline(Detector(RedisIndex(client, prefix=keys.dedupe_prefix, params=params), params))
-    store = StorePipeline(client, keys)
+    records = RecordStore.open(None, tmp_path)
+    store = StorePipeline(records, DeadLetters(client, keys), client, keys)
+
+    def through_the_pipelines(record: dict) -> dict:  # what the crawl does with one record, in its batch functions
+        [flags] = dedupe.decide([dedupe.document(record)])
+        [stored] = store.store_batch([record | flags])
+        return stored
     base = "http://127.0.0.1:8000/world-details/HC/{}/poison.html"
     poison = {  # text -> the reason it stays out of the index
         "repetitive": [" ".join(["buffalo"] * 1_000_000)],  # one word a million times
@@ -248,19 +254,18 @@ def test_degenerate_texts_are_stored_unindexed_with_a_reason_and_no_bucket_grows
         "too_short": ["Ceasefire talks resume in Belarus today."],
     }
     for n, (reason, paragraphs) in enumerate(poison.items(), start=1):
-        item = dedupe.process_item(clean.process_item(_raw(base.format(n), paragraphs)))
-        store.process_item(item)
-        stored = json.loads(client.hget(keys.records, item["id"]))
+        item = through_the_pipelines(clean.process_item(_raw(base.format(n), paragraphs)))
+        stored = records.get(item["id"])
         assert (stored["indexed"], stored["dedupe_reason"]) == (False, reason)
         assert _lsh_entries(client, keys.dedupe_prefix) == 0, reason
     # An empty text: the cleaner turns such a page into a dead letter; a record that has one anyway
     # (another producer) is kept out of the index too.
     assert getattr(clean.process_item(_raw(base.format(8), [])), "reason", None) == "not_article"
-    item = dedupe.process_item({"id": "justearthnews:empty", "text": "", "url": base.format(9)})
+    [item] = dedupe.decide([dedupe.document({"id": "justearthnews:empty", "text": "", "url": base.format(9)})])
     assert (item["indexed"], item["dedupe_reason"]) == (False, "too_short")
     assert _lsh_entries(client, keys.dedupe_prefix) == 0
     # The control: a real article's text does go into the buckets (the count above can move).
     real = build_site().stories[0]
-    item = dedupe.process_item(clean.process_item(_raw(base.format(10), list(real.paragraphs))))
+    item = through_the_pipelines(clean.process_item(_raw(base.format(10), list(real.paragraphs))))
     assert item["indexed"] is True
     assert _lsh_entries(client, keys.dedupe_prefix) > 0

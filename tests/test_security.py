@@ -20,6 +20,8 @@ import redis
 import yaml
 
 from crawler.config import load_config
+from crawler.failures import DeadLetters
+from crawler.items import FetchFailure
 from crawler.middlewares import refusal_reason
 from crawler.redisconn import Keys
 from crawler.service import Service
@@ -109,7 +111,7 @@ def test_a_redirect_to_a_host_the_source_does_not_allow_is_refused_and_never_fet
     port = allowed.server_address[1]
     config = tmp_path / "c.yaml"
     config.write_text(yaml.safe_dump({
-        "redis": {"url": redis_url, "key_prefix": "sec1"},
+        "redis": {"url": redis_url, "key_prefix": "sec1"}, "data_dir": str(tmp_path),
         "politeness": {"download_delay": 0, "autothrottle": False, "obey_robots": False},
         "sources": {"wire": {"spider": "outlet", "start_urls": [f"http://127.0.0.5:{port}/"],
                              "allowed_domains": ["127.0.0.5"], "article_pattern": "/story/", "allow_private": True}}}))
@@ -164,7 +166,7 @@ def test_a_trigger_that_is_not_valid_is_dead_lettered_not_run(redis_client: redi
     config = tmp_path / "c.yaml"
     source = {"spider": "justearthnews", "base_url": "https://justearthnews.com",
               "allowed_domains": ["justearthnews.com"]}
-    config.write_text(yaml.safe_dump({"redis": {"url": redis_url, "key_prefix": "sec4"},
+    config.write_text(yaml.safe_dump({"redis": {"key_prefix": "sec4", "url": redis_url}, "data_dir": str(tmp_path),
                                       "sources": {"justearthnews": source}}))
     service = Service(load_config(config, env={}), str(config), redis_client, "redis://unused")
     for raw in (b"\x80\x04pickled", b'{"source": "nowhere"}', b'{"source": "justearthnews", "urls": "x"}'):
@@ -229,14 +231,16 @@ def tls_redis_url(tmp_path: Path) -> Iterator[str]:
 
 def test_tls_redis_url_works_for_inspect_and_hides_the_password(tls_redis_url: str, tmp_path: Path) -> None:
     client = redis.Redis.from_url(tls_redis_url)
-    client.rpush(Keys("sec6").start_urls("justearthnews"), json.dumps({"url": "https://justearthnews.com/"}))
+    DeadLetters(client, Keys("sec6")).record(FetchFailure(url="https://justearthnews.com/x", reason="http_404",
+                                                          detail="404", source="justearthnews", failed_at=""))
     config = tmp_path / "c.yaml"
-    config.write_text(yaml.safe_dump({"redis": {"url": tls_redis_url, "key_prefix": "sec6"}, "sources": {
-        "justearthnews": {"spider": "justearthnews", "base_url": "https://justearthnews.com",
-                          "allowed_domains": ["justearthnews.com"]}}}))
+    config.write_text(yaml.safe_dump({"redis": {"url": tls_redis_url, "key_prefix": "sec6"}, "data_dir": str(tmp_path),
+                                      "sources": {"justearthnews": {
+                                          "spider": "justearthnews", "base_url": "https://justearthnews.com",
+                                          "allowed_domains": ["justearthnews.com"]}}}))
     result = run_jen("inspect", "--json", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads(result.stdout)["sources"]["justearthnews"]["start_urls"] == 1
+    assert json.loads(result.stdout)["dead_letters"] == 1
     assert "tls-secret" not in result.stdout + result.stderr
 
 

@@ -3,7 +3,8 @@
 Every decision about furniture (captions, alt texts, file names, sidebar headlines) is made by comparing
 normalised TEXT, not by looking for one class name, so a template change does not bring the junk back.
 Parsers collect candidate blocks and the facts they know (images, headline, sidebar links) and hand them
-to `filter_blocks`, which keeps the article's paragraphs and writes every removal to the audit trail.
+to `judge_blocks` (a verdict per block) and `apply_verdicts`, which keeps the article's paragraphs and
+writes every removal to the audit trail.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
-from crawler.urls import NOT_LINK_PREFIXES
+from crawler.urls import LISTING_PATH, NEW_ARTICLE_PATH, NOT_LINK_PREFIXES, OLD_ARTICLE_PATH, PRINT_PATH
 
 # Pages above this many characters are trimmed before parsing, so memory stays bounded whatever arrives.
 MAX_INPUT_CHARS = 5_000_000
@@ -165,8 +166,10 @@ def norm(text: str) -> str:
 
 
 def clear_caches() -> None:
-    """Empty the `norm` cache (see `crawler.cleaner.clear_caches`)."""
+    """Empty the `norm` cache and the link verdicts (see `crawler.cleaner.clear_caches`)."""
     _norm_short.cache_clear()
+    is_story_link.cache_clear()
+    _split.cache_clear()
 
 
 # File names leaking as text: "-1646347542.jpg)", "ukraine-talks-1646347542.jpg", "/news_pic/2022/ab12.png".
@@ -182,11 +185,24 @@ CAPTION_PREFIX = re.compile(
 PLACEHOLDER = re.compile(r"\{\{?\s*[a-z_]+\d*\s*\}?\}", re.I)
 # A ticker line above the headline on print pages.
 TICKER = re.compile(r"^(?:top pick|breaking|breaking news|trending|latest|just in|flash)\s*[:|–—-]", re.I)
-# Labels that introduce a list of other stories.
+# Labels that introduce a list of other stories ("Also read:", "Related stories", "Trending now").
+_RELATED_LABELS = (
+    "also read", "read also", "read more", "more from", "related stories", "related news", "related articles",
+    "related posts", "related", "you may also like", "recommended", "latest news", "latest stories", "latest",
+    "top stories", "trending now", "trending", "more stories", "popular", "most read", "don't miss", "dont miss",
+    "see also", "also see", "suggested", "share this", "share on",
+)
 RELATED_LABEL = re.compile(
-    r"^(?:also read|read also|read more|more from|related(?: stories| news| articles| posts)?|you may also like|"
-    r"recommended|latest(?: news| stories)?|top stories|trending(?: now)?|more stories|popular|"
-    r"most read|don'?t miss|see also|also see|suggested|share this|share on)\b\W*",
+    "^(?:" + "|".join(re.escape(label) for label in sorted(_RELATED_LABELS, key=len, reverse=True)) + r")\b\W*", re.I)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# A line that is only a date (and time): "March 2, 2022", "Posted on 03 Mar 2022, 04:05 pm", "2022-03-02".
+DATE_LINE = re.compile(
+    r"^(?:(?:posted|published|updated|last updated)(?:\s+on)?\s*:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?$",
     re.I,
 )
 COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4})|all rights reserved\.?$", re.I)
@@ -352,67 +368,6 @@ def is_link_block(block: Block) -> bool:
     return block.link_chars >= 0.7 * len(block.text)
 
 
-def image_record(src: str, base_url: str, alt: str, caption: str) -> ImageRecord:
-    """One image record: absolute src, alt and caption cleaned, credit derived from the caption."""
-    caption = clean_ws(caption)
-    alt = clean_ws(alt)
-    credit = caption_credit(caption) if caption else ""
-    return ImageRecord(src=urljoin(base_url, src.strip()), alt=alt, caption=caption, credit=credit)
-
-
-def drop_prefix(text: str, prefix: str) -> str:
-    """Remove `prefix` (compared loosely, by `norm`) from the start of `text`."""
-    words = text.split()
-    want = norm(prefix)
-    for i in range(1, len(words) + 1):
-        if norm(" ".join(words[:i])) == want:
-            return " ".join(words[i:])
-    return text
-
-
-def split_caption(alt: str, caption_text: str, alt_shown: bool = False) -> tuple[str, list[Removal]]:
-    """A figure's caption once: templates print the alt text before the caption inside <figcaption>.
-
-    The alt is cut off the front only when what follows is a credit line ("Alt Image: UNI") or the page
-    prints the alt as its own element (`alt_shown`); "Jadeja celebrates a wicket on day three. Photo: X"
-    merely starts with its alt and stays whole.
-    """
-    caption = clean_ws(caption_text)
-    removed: list[Removal] = []
-    if alt and caption != alt and norm(caption).startswith(norm(alt) + " "):
-        rest = drop_prefix(caption, alt)
-        if alt_shown or is_caption_line(rest) or norm(rest) == norm(alt):
-            removed.append(Removal("alt_text", alt))
-            caption = rest
-        # "Image: UNI Image: UNI" (alt equal to the caption, printed before it)
-    half = caption.split()
-    if len(half) % 2 == 0 and half and norm(" ".join(half[: len(half) // 2])) == norm(" ".join(half[len(half) // 2:])):
-        removed.append(Removal("caption_duplicate", " ".join(half[len(half) // 2:])))
-        caption = " ".join(half[: len(half) // 2])
-    return caption, removed
-
-
-def name_figure_text(text: str, alt: str, caption: str) -> list[Removal]:
-    """Name the pieces of a figure's extra visible text: leaked file name, alt text, caption again."""
-    out: list[Removal] = []
-    rest = text
-    while m := FILE_NAME.search(rest):
-        out.append(Removal("file_name", m.group(0)))
-        rest = (rest[: m.start()] + " " + rest[m.end():]).strip()
-    if not norm(rest):
-        return out
-    if alt and norm(rest).startswith(norm(alt)):
-        out.append(Removal("alt_text", alt))
-        rest = drop_prefix(rest, alt)
-    if not norm(rest):
-        return out
-    if caption and norm(rest) == norm(caption):
-        out.append(Removal("caption_duplicate", caption))
-    else:
-        out.append(Removal("furniture", clean_ws(rest)))
-    return out
-
-
 def _strip_phrases(key: str, phrases: Sequence[str]) -> str:
     """Remove every known phrase from a normalised text; what is left is the block's own content."""
     for phrase in phrases:
@@ -432,7 +387,7 @@ def classify_block(text: str, known: Known, phrases: Sequence[str]) -> str | Non
         return "ticker"
     if key in SHARE_WORDS:
         return "furniture"
-    if key in known.byline_texts:
+    if key in known.byline_texts or (len(text) <= 60 and DATE_LINE.match(text)):
         return "byline"
     for img in known.images:
         if img.caption and key == norm(img.caption):
@@ -463,8 +418,8 @@ def classify_block(text: str, known: Known, phrases: Sequence[str]) -> str | Non
     return None
 
 
-def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) -> list[str]:
-    """Keep the article's paragraphs; record why every other block went. Order is preserved."""
+def judge_blocks(blocks: Sequence[Block], known: Known) -> list[str | None]:
+    """Per block, the removal kind of furniture, or None for a paragraph of the article."""
     phrases = sorted(
         {norm(p) for img in known.images for p in (img.caption, img.alt, img.credit) if p}
         | ({norm(known.title)} if known.title else set()),
@@ -478,11 +433,12 @@ def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) ->
             list_votes.setdefault(b.list_id, []).append(is_link_block(b))
     sidebar_lists = {lid for lid, votes in list_votes.items() if sum(votes) >= max(1, 0.6 * len(votes))}
 
-    kept: list[str] = []
+    verdicts: list[str | None] = []
     after_label = False  # an "Also read" label turns the following headline links into sidebar
     for b in blocks:
         text = clean_ws(b.text)
         if not text:
+            verdicts.append("empty")
             continue
         kind = classify_block(text, known, phrases)
         if kind is None and (is_link_block(b) or (b.in_list and b.list_id in sidebar_lists)):
@@ -492,11 +448,39 @@ def filter_blocks(blocks: Sequence[Block], known: Known, record: CleanRecord) ->
         if kind is not None:
             after_label = (kind == "furniture" and bool(RELATED_LABEL.match(text))) or (
                 after_label and kind == "sidebar_headline")
+        else:
+            after_label = False
+        verdicts.append(kind)
+    return verdicts
+
+
+def apply_verdicts(blocks: Sequence[Block], verdicts: Sequence[str | None], record: CleanRecord) -> list[str]:
+    """The kept paragraphs, in order; every removed block written to the record's audit trail."""
+    kept: list[str] = []
+    for b, kind in zip(blocks, verdicts, strict=True):
+        text = clean_ws(b.text)
+        if kind is None:
+            kept.append(text)
+        elif kind != "empty":
             record.removed.append(Removal(kind=kind, text=_audit_text(text, b, kind)))
-            continue
-        after_label = False
-        kept.append(text)
     return kept
+
+
+# A listing shows other stories' teasers: a headline link, then the story's first lines.
+MIN_TEASERS = 3
+
+
+def listing_reason(blocks: Sequence[Block], verdicts: Sequence[str | None], story_links: int) -> str | None:
+    """Why a page that does not call itself an article reads as a listing of other stories; None if not."""
+    kept = [b for b, kind in zip(blocks, verdicts, strict=True) if kind is None]
+    chars = sum(len(b.text) for b in kept)
+    if kept and story_links >= 5 and chars < 400:
+        return f"looks like a listing: {story_links} links to stories and {chars} characters of text"
+    teasers = sum(1 for i, kind in enumerate(verdicts)
+                  if kind is None and i and verdicts[i - 1] == "sidebar_headline")
+    if teasers >= MIN_TEASERS and teasers >= 0.5 * len(kept):
+        return f"looks like a listing: {teasers} of its {len(kept)} paragraphs follow a headline link"
+    return None
 
 
 def _audit_text(text: str, block: Block, kind: str) -> str:
@@ -554,10 +538,46 @@ def finish(record: CleanRecord, body: list[str], *, truncated: bool, own_tags: I
     return record
 
 
-def same_site(url: str, base: str) -> bool:
-    """True when `url` is on the same host as `base` (relative links are)."""
-    host = urlsplit(url).hostname
-    return host is None or host == urlsplit(base).hostname
+# Other outlets' article paths: a dated or sectioned path ending in a long slug.
+_OTHER_ARTICLE_PATH = re.compile(r"/(?:\d{4}/\d{2}/|news/|story/|article/|sections?/|[a-z-]+/)[^?#]*[a-z0-9-]{16,}")
+
+
+_split = lru_cache(maxsize=64)(urlsplit)  # the page's own address, split once for all its links
+
+
+def _path_on_site(href: str, page_url: str, base: SplitResult) -> str | None:
+    """The path an href leads to on the page's own site, or None for another site.
+
+    Absolute and root-relative links (nearly all of them) are read with string operations: a page has
+    hundreds of links, and joining and splitting each as a URL costs more than the rest of the test.
+    """
+    if href.startswith("//"):
+        href = f"{base.scheme}:{href}"
+    if href[:8].lower().startswith(("http://", "https://")):
+        host, _, rest = href.split("://", 1)[1].partition("/")
+        host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+        if host != base.hostname:
+            return None
+        return "/" + rest.split("#", 1)[0].split("?", 1)[0]
+    if href.startswith("/"):
+        return href.split("#", 1)[0].split("?", 1)[0]
+    target = urlsplit(urljoin(page_url, href))
+    return target.path if target.hostname in (None, base.hostname) else None
+
+
+def story_link(href: str, page_url: str) -> bool:
+    """A link to another story on the same site: not to this page, a section, a menu or a file."""
+    base = _split(page_url)
+    path = _path_on_site(href, page_url, base)
+    if path is None or path == base.path:
+        return False
+    if OLD_ARTICLE_PATH.match(path) or NEW_ARTICLE_PATH.match(path) or PRINT_PATH.match(path):
+        return True
+    if LISTING_PATH.match(path):
+        return False
+    # Deep, with a long slug.
+    trimmed = path.rstrip("/")
+    return bool(_OTHER_ARTICLE_PATH.search(path)) or (trimmed.count("/") >= 2 and len(trimmed.rsplit("/", 1)[-1]) >= 20)
 
 
 class LinkRule:
@@ -574,7 +594,13 @@ class LinkRule:
     def __call__(self, href: str, page_url: str) -> bool:
         if not href or href.startswith(NOT_LINK_PREFIXES):
             return False
-        return self._cached(str(href), page_url) if len(href) <= 1000 else self.rule(href, page_url)
+        try:
+            return self._cached(str(href), page_url) if len(href) <= 1000 else self.rule(href, page_url)
+        except ValueError:  # an href urllib cannot split ("http://[ccpa-preferences]/") links nowhere
+            return False
 
     def cache_clear(self) -> None:
         self._cached.cache_clear()
+
+
+is_story_link = LinkRule(story_link)

@@ -1,26 +1,28 @@
 """Just Earth News parser: one article page (old or new style, or a print page) -> one `CleanRecord`.
 
-Pure: no network I/O. beautifulsoup4 with the lxml tree builder. The parser finds the element that holds
-most of the article's paragraph text, walks it block by block and hands the blocks to the shared
+Pure: no network I/O. beautifulsoup4 (lxml tree builder, public API only). The parser finds the element
+that holds most of the article's running text, whatever carries it (``<p>`` paragraphs, ``<div>`` text
+blocks, runs of text separated by ``<br>``), walks it block by block and hands the blocks to the shared
 clean-up (`crawler.cleaner.cleanup`), which drops captions, alt texts, file names and headline links by
-comparing their text with what the page says about its images and other stories.
+comparing their text with what the page says about its images and other stories. Metadata and figures
+are read by the modules every parser shares (`metadata`, `figures`).
+
+When its rules find no body (a redesign it does not know), the record says `LAYOUT_NOT_RECOGNISED` and
+`crawler.cleaner.parse` cleans the page with the generic path instead, saying so on the record.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from collections.abc import Iterator
-from html import unescape
-from urllib.parse import urljoin, urlsplit
+from dataclasses import dataclass, field
+from itertools import islice
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.builder import LXMLTreeBuilder
 from bs4.element import Comment, Doctype, ProcessingInstruction
-from lxml import etree
 
-from crawler.cleaner import cleanup
+from crawler.cleaner import cleanup, figures, metadata
 from crawler.cleaner.cleanup import Block, Known, clean_ws, norm
 from crawler.cleaner.record import CleanRecord, ImageRecord, Removal
 from crawler.urls import is_article_url, is_listing_url, is_print_url
@@ -28,91 +30,61 @@ from crawler.urls import is_article_url, is_listing_url, is_print_url
 SOURCE = "justearthnews"
 SITE_NAME = "Just Earth News"
 HOSTS = ("justearthnews.com", "www.justearthnews.com")
-# " | Just Earth News", " - Just Earth News" at the end of a <title> or og:title.
-_TITLE_SUFFIX = re.compile(r"\s*[|–—-]\s*(?:Just Earth News|JEN)\s*$", re.I)
+LAYOUT_NOT_RECOGNISED = "JEN layout not recognised"
 
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
                        "input", "textarea", "object", "embed", "video", "audio", "canvas", "map", "head"})
-LEAF_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "td", "th",
-                       "li", "address"})
+LEAF_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "li",
+                       "address"})
 CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "aside", "header", "footer", "nav", "ul",
-                            "ol", "dl", "table", "tbody", "thead", "tr", "figure", "center", "body", "html",
-                            "details", "summary"})
+                            "ol", "dl", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "figure", "center",
+                            "body", "html", "details", "summary"})
+# Elements whose own text can be a paragraph of the story (a <p>, a <div> of text, a table cell of
+# <br>-separated runs); inline elements inside them belong to their text.
+TEXT_BLOCK_TAGS = frozenset({"p", "div", "td", "th", "section", "article", "main", "blockquote", "center", "body",
+                             "dd", "pre"})
+INLINE_TAGS = frozenset({"a", "span", "em", "strong", "b", "i", "u", "s", "small", "big", "sup", "sub", "mark",
+                         "abbr", "cite", "q", "time", "label", "font", "strike", "tt", "code", "ins", "del", "br",
+                         "wbr", "img", "bdi", "bdo", "data", "var", "kbd", "samp", "dfn"})
 # Containers that only hold page furniture; their text never belongs to an article body.
 FURNITURE_TAGS = frozenset({"nav", "header", "footer"})
-
+# Elements that may hold a story as runs of text separated by <br> rather than be one paragraph of it.
+RUN_HOLDER_TAGS = frozenset({"div", "td", "th", "section", "article", "main", "center", "body"})
+IMAGE_TAGS = frozenset(figures.IMAGE_TAGS)
+MIN_BODY_SHARE = 0.35  # the rules' body holds less of the page's running text: they read the wrong part
+MIN_STORY_CHARS = 200  # less visible text than a short news brief: not a layout problem, no story at all
+MIN_BLOCK_CHARS = 25  # shorter runs of text (labels, credits, buttons) do not decide where the story is
+MAX_CAPTION_GAP = 120  # a run of text this long between an image and a caption element is a paragraph
 
 _MARKUP = re.compile(r'og:site_name"\s+content="Just Earth News"|\|\s*Just Earth News\s*</title>|'
                      r'twitter\.com/justearthnews|class="logo"[^>]*>\s*Just Earth News\s*<', re.I)
+_H1_START = re.compile(r"<h1[\s>]", re.I)
+_SITE_HEADER = re.compile(r"<header\b.*?</header\s*>", re.I | re.S)
+_SCRIPT_STYLE = re.compile(r"<(script|style|noscript|svg|template)\b.*?</\1\s*>", re.I | re.S)
 
 
 def is_markup(html: str) -> bool:
     """Cheap check for JEN pages served from another host (the replica on 127.0.0.1)."""
-    return bool(_MARKUP.search(html[:20000]))
+    head = html[:20000]
+    lowered = head.lower()
+    # Every pattern names the site; most pages do not, and a substring test is far cheaper than the regex.
+    if "just earth news" not in lowered and "justearthnews" not in lowered:
+        return False
+    return bool(_MARKUP.search(head))
 
 
 def parse(html: str | bytes, url: str) -> CleanRecord:
-    """Clean one JEN page. Never raises: bad input gives a ``not_article`` or ``partial`` record."""
+    """Clean one JEN page. Bad input gives a ``not_article`` or ``partial`` record with reasons.
+
+    A bug raises; `crawler.cleaner.parse` is the entry point that never does.
+    """
     record = CleanRecord(url=url, canonical_url=url, source=SOURCE, parser=SOURCE)
     text, problems, fatal = cleanup.prepare_input(html)
     record.problems.extend(problems)
     if fatal:
         record.status = "not_article"
         return record
-    try:
-        return _parse(text, url, record)
-    except Exception as exc:  # a parser bug must not take the crawl down; report it on the record
-        record.status = "not_article"
-        record.problems.append(f"parser error: {type(exc).__name__}: {exc}")
-        return record
-
-
-# Regex scanning of <head>: cheaper than building a tree for it, and the tags there are simple.
-# An <h1> ends the head too: pages with no <body> and no </head> (fragments, or an article inside <head>)
-# would otherwise be read as 50,000 characters of head.
-_HEAD_END = re.compile(r"<body[\s>]|</head\s*>|<h1[\s>]", re.I)
-_META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
-_LINK_TAG = re.compile(r"<link\s[^>]*>", re.I)
-_ATTR = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
-_LD_JSON = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
-_H1_START = re.compile(r"<h1[\s>]", re.I)
-_SITE_HEADER = re.compile(r"<header\b.*?</header\s*>", re.I | re.S)
-_SCRIPT_STYLE = re.compile(r"<(script|style|noscript|svg|template)\b.*?</\1\s*>", re.I | re.S)
-
-
-def _attrs(tag: str) -> dict[str, str]:
-    return {m[1].lower(): unescape(m[2] if m[2] is not None else m[3] if m[3] is not None else m[4])
-            for m in _ATTR.finditer(tag)}
-
-
-def _read_meta(html: str) -> tuple[dict[str, str], int]:
-    """og:/article: meta tags, <title>, canonical link, JSON-LD date/author; and where <body> starts."""
-    end_match = _HEAD_END.search(html)
-    head_end = end_match.start() if end_match else min(len(html), 50_000)
-    head = html[:head_end]
-    meta: dict[str, str] = {}
-    for tag in _META_TAG.findall(head):
-        a = _attrs(tag)
-        key = a.get("property") or a.get("name") or a.get("itemprop")
-        if key and "content" in a:
-            meta.setdefault(key.lower(), a["content"].strip())
-    for tag in _LINK_TAG.findall(head):
-        a = _attrs(tag)
-        if "canonical" in a.get("rel", "").lower().split() and a.get("href"):
-            meta.setdefault("canonical", a["href"].strip())
-    if m := _TITLE_TAG.search(head):
-        meta["title"] = clean_ws(unescape(m.group(1)))
-    for block in _LD_JSON.findall(html):
-        for item in _json_ld_items(block):
-            if "datePublished" in item:
-                meta.setdefault("ld:datePublished", str(item["datePublished"]))
-            author = item.get("author")
-            if isinstance(author, list) and author:
-                author = author[0]
-            if isinstance(author, dict) and author.get("name"):
-                meta.setdefault("ld:author", str(author["name"]))
-    return meta, head_end
+    return _parse(text, url, record)
 
 
 def _body_part(html: str, start: int) -> str:
@@ -135,64 +107,10 @@ def _ticker_only(header: str) -> str:
                                                                     header, re.I))
 
 
-class _Builder(LXMLTreeBuilder):
-    """bs4's lxml HTML tree builder, made cheaper per page and per tag; the tree it builds is the same.
-
-    One lxml parser is kept and reused (making one per page costs more than parsing a small page: lxml
-    inspects the target's methods each time), and the per-tag namespace bookkeeping is skipped, because
-    lxml's HTML parser reports no namespaces; anything namespaced still goes through bs4's own code.
-    """
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self._html_parser: etree.HTMLParser | None = None
-
-    def default_parser(self, encoding: str | None) -> object:
-        if encoding is not None:
-            return super().default_parser(encoding)
-        if self._html_parser is None:
-            self._html_parser = etree.HTMLParser(target=self, recover=True, huge_tree=self.huge_tree)
-        return self._html_parser
-
-    def feed(self, markup: str | bytes) -> None:  # type: ignore[override]
-        try:
-            super().feed(markup)
-        except BaseException:
-            # A parser stopped half-way (bs4 then retries with other settings) would carry that page's
-            # state into the next one: start afresh.
-            self._html_parser = None
-            raise
-
-    def start(self, tag: str | bytes, attrib: dict, nsmap: dict | None = None) -> None:  # type: ignore[override]
-        if nsmap or len(self.nsmaps) > 1 or not isinstance(tag, str) or tag[:1] == "{":
-            return super().start(tag, attrib, nsmap or {})
-        # A plain dict will do: the Tag copies it into bs4's attribute dict class anyway.
-        attrs = dict(attrib)
-        for key, value in attrs.items():
-            if not isinstance(key, str) or key[:1] == "{" or not isinstance(value, str):
-                return super().start(tag, attrib, nsmap or {})
-        assert self.soup is not None
-        self.soup.handle_starttag(tag, None, None, attrs, namespaces=self.active_namespace_prefixes[-1])
-        return None
-
-
-# A builder holds the document being built, so each thread gets its own.
-_builders = threading.local()
-
-
 def make_soup(markup: str) -> BeautifulSoup:
-    """``BeautifulSoup(markup, "lxml", multi_valued_attributes=None)``, with a reused tree builder.
-
-    multi_valued_attributes=None: class lists are never needed, and splitting them costs per tag.
-    """
-    builder = getattr(_builders, "builder", None)
-    if builder is None:
-        builder = _builders.builder = _Builder(multi_valued_attributes=None)
-    try:
-        return BeautifulSoup(markup, builder=builder)
-    except BaseException:
-        _builders.builder = None  # a parse that failed half-way may leave the parser in any state
-        raise
+    """The bs4 tree of a page. multi_valued_attributes=None: class lists are never needed, and splitting
+    them costs per tag."""
+    return BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
 
 
 def _tags(root: Tag) -> Iterator[Tag]:
@@ -202,69 +120,144 @@ def _tags(root: Tag) -> Iterator[Tag]:
             yield el
 
 
-def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
-    meta, body_start = _read_meta(html)
-    soup = make_soup(_body_part(html, body_start))
-    record.canonical_url = urljoin(url, meta["canonical"]) if meta.get("canonical") else url
-    if is_print_url(url):
-        record.kind = "print"
+def _classes(el: Tag) -> str:
+    value = el.get("class")
+    return value if isinstance(value, str) else " ".join(value or ())
+
+
+@dataclass
+class _Page:
+    """What the one walk over the tree collects."""
 
     h1: Tag | None = None
-    paragraphs: list[Tag] = []
-    anchors: list[Tag] = []
     time_el: Tag | None = None
-    ticker_candidates: list[Tag] = []  # elements a "Top pick:" line can sit in, for `_audit_outside`
-    for el in _tags(soup):
-        name = el.name
-        if name == "p":
-            paragraphs.append(el)
-            ticker_candidates.append(el)
-        elif name in ("div", "span", "li"):
-            ticker_candidates.append(el)
-        elif name == "a":
-            if el.get("href"):
-                anchors.append(el)
-        elif name == "h1" and h1 is None:
-            h1 = el
-        elif name == "time" and time_el is None and el.get("datetime"):
-            time_el = el
-    title = clean_ws(h1.get_text(" ")) if h1 else ""
-    title = title or meta.get("og:title") or meta.get("title") or ""
-    record.title = _TITLE_SUFFIX.sub("", title).strip() or None
+    anchors: list[Tag] = field(default_factory=list)
+    ticker_candidates: list[Tag] = field(default_factory=list)  # where a "Top pick:" line can sit
+    text_blocks: dict[int, tuple[Tag, int, int]] = field(default_factory=dict)  # id -> (element, chars, link chars)
 
-    record.published = (
-        cleanup.parse_iso(meta.get("article:published_time"), cleanup.IST)
-        or cleanup.parse_iso(meta.get("ld:datepublished") or meta.get("ld:datePublished"), cleanup.IST)
-        or cleanup.parse_iso(str(time_el["datetime"]) if time_el is not None else None, cleanup.IST)
-    )
-    byline_el = _find_byline(h1)
+
+def _read_page(soup: BeautifulSoup) -> _Page:
+    page = _Page()
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            name = node.name
+            if name in ("p", "div", "span", "li"):
+                page.ticker_candidates.append(node)
+            if name == "a":
+                if node.get("href"):
+                    page.anchors.append(node)
+            elif name == "h1" and page.h1 is None:
+                page.h1 = node
+            elif name == "time" and page.time_el is None and node.get("datetime"):
+                page.time_el = node
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment | Doctype | ProcessingInstruction):
+            _count_text(node, page.text_blocks)
+    return page
+
+
+def _count_text(text: NavigableString, blocks: dict[int, tuple[Tag, int, int]]) -> None:
+    """Add a string's length to the block element that owns it (its nearest non-inline ancestor)."""
+    length = len(text.strip())
+    if not length:
+        return
+    in_link = False
+    owner = text.parent
+    while owner is not None and owner.name in INLINE_TAGS:
+        in_link = in_link or owner.name == "a"
+        owner = owner.parent
+    if owner is None:
+        return
+    _, chars, link_chars = blocks.get(id(owner), (owner, 0, 0))
+    blocks[id(owner)] = (owner, chars + length, link_chars + (length if in_link else 0))
+
+
+HIDDEN, MENU = 1, 2
+
+
+class _Ancestry:
+    """Whether an element is inside hidden markup (script, noscript, template …) or the site's menus.
+
+    Answers are remembered for every element on the way up, so a page's elements are looked at once each,
+    however deep the page nests (hostile pages nest 50,000 deep).
+    """
+
+    def __init__(self) -> None:
+        self._flags: dict[int, int] = {}
+
+    def flags(self, el: Tag) -> int:
+        path: list[Tag] = []
+        node: Tag | None = el
+        inherited = 0
+        while node is not None:
+            known = self._flags.get(id(node))
+            if known is not None:
+                inherited = known
+                break
+            path.append(node)
+            node = node.parent
+        for node in reversed(path):
+            inherited |= (HIDDEN if node.name in SKIP_TAGS else 0) | (MENU if node.name in FURNITURE_TAGS else 0)
+            self._flags[id(node)] = inherited
+        return inherited
+
+
+def _story_blocks(text_blocks: dict[int, tuple[Tag, int, int]]) -> list[tuple[Tag, int, int]]:
+    """The page's blocks of text a reader sees outside the site's menus."""
+    ancestry = _Ancestry()
+    return [block for block in text_blocks.values() if not ancestry.flags(block[0])]
+
+
+def _parse(html: str, url: str, record: CleanRecord) -> CleanRecord:
+    meta = metadata.read(html, default_tz=cleanup.IST)
+    soup = make_soup(_body_part(html, meta.body_start))
+    record.canonical_url = urljoin(url, meta.canonical) if meta.canonical else url
+    if is_print_url(url):
+        record.kind = "print"
+    page = _read_page(soup)
+    record.title = meta.headline(page.h1.get_text(" ") if page.h1 else "", (SITE_NAME, "JEN")) or None
+
+    time_value = str(page.time_el["datetime"]) if page.time_el is not None else None
+    record.published = meta.published or cleanup.parse_iso(time_value, cleanup.IST)
+    byline_el = _find_byline(page.h1 or _title_element(soup, record.title))
     byline_text = clean_ws(byline_el.get_text(" ")) if byline_el else ""
     if not record.published and byline_text:
         record.published = cleanup.parse_byline_date(byline_text)
         if not record.published and cleanup.parse_byline_date(byline_text, need_time=False):
             record.problems.append(f"no publication time: the page shows the date only ({byline_text})")
-    record.byline = _byline_name(byline_text) or meta.get("ld:author") or meta.get("author") or None
+    record.byline = _byline_name(byline_text) or meta.author or None
 
-    if meta.get("og:type") == "website" or (is_listing_url(url) and meta.get("og:type") != "article"):
+    # By address (the site's listing paths), or by its og:type on a page at no article address: a redesign
+    # that tags its articles "website" must not lose them, the content then decides (`listing_reason`).
+    at_article_address = is_article_url(url) or is_print_url(url)
+    if (is_listing_url(url) and meta.page_type != "article") or (meta.page_type == "website"
+                                                                 and not at_article_address):
         return _not_article(record, "listing page (home or section), not an article")
 
-    scope = _content_scope(paragraphs)
+    blocks_seen = _story_blocks(page.text_blocks)
+    # Text a reader would see, apart from links: without it the page has no story, whatever its layout.
+    visible = sum(chars - link_chars for _, chars, link_chars in blocks_seen)
+    has_story_text = visible >= MIN_STORY_CHARS
+    scope = _content_scope(blocks_seen)
     if scope is None:
-        return _not_article(record, "no article body found")
+        return _not_article(record, LAYOUT_NOT_RECOGNISED if has_story_text else "no article body found")
 
     known = Known(title=record.title or "")
     if byline_text:
         known.byline_texts.add(norm(byline_text))
-    blocks = list(_blocks(scope, url, record.images, record.removed))
+    blocks = list(_Walker(url, record.images, record.removed).blocks(scope))
     known.images = record.images
-    known.sidebar_titles = _sidebar_titles(anchors, scope, url, record)
-    _audit_outside(ticker_candidates, scope, record)
-    body = cleanup.filter_blocks(blocks, known, record)
-    has_article_marks = bool(record.published or meta.get("og:type") == "article" or record.kind == "print")
-    if not has_article_marks and len(known.sidebar_titles) >= 5 and sum(map(len, body)) < 400:
+    known.sidebar_titles = _sidebar_titles(page.anchors, scope, url, record)
+    _audit_outside(page.ticker_candidates, scope, record)
+    verdicts = cleanup.judge_blocks(blocks, known)
+    body = cleanup.apply_verdicts(blocks, verdicts, record)
+    has_article_marks = bool(record.published or meta.page_type == "article" or record.kind == "print")
+    if not has_article_marks and (reason := cleanup.listing_reason(blocks, verdicts, len(known.sidebar_titles))):
         record.body = []
-        return _not_article(record, f"looks like a listing: {len(known.sidebar_titles)} links to stories and "
-                                    f"{sum(map(len, body))} characters of text")
+        return _not_article(record, reason)
+    if not body:
+        return _not_article(record, LAYOUT_NOT_RECOGNISED if has_story_text else "no article body found")
+    if sum(map(len, body)) < MIN_BODY_SHARE * visible:
+        return _not_article(record, LAYOUT_NOT_RECOGNISED)
     return cleanup.finish(record, body, truncated=cleanup.looks_truncated(html), own_tags=("JEN",))
 
 
@@ -274,37 +267,29 @@ def _not_article(record: CleanRecord, reason: str) -> CleanRecord:
     return record
 
 
-# --- metadata ------------------------------------------------------------------------------------------
+# --- byline --------------------------------------------------------------------------------------------
 
 
-def _json_ld_items(text: str) -> Iterator[dict]:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            if "@graph" in item:
-                stack.append(item["@graph"])
-            yield item
+def _title_element(soup: BeautifulSoup, title: str | None) -> Tag | None:
+    """The element that prints the headline on a page without an <h1> ("<font size=5><b>Headline</b>")."""
+    key = norm(title or "")
+    if not key:
+        return None
+    for text in soup.strings:
+        if len(text) < 3 * len(key) and norm(text) == key and isinstance(text.parent, Tag):
+            return text.parent
+    return None
 
 
-_BYLINE_HINT = re.compile(r"\b(?:by|byline|author|meta|info|date|posted)\b", re.I)
-
-
-def _find_byline(h1: Tag | None) -> Tag | None:
+def _find_byline(headline: Tag | None) -> Tag | None:
     """The short line just after the headline with the author and the date ("JEN | @x | 03 Mar 2022 …")."""
-    if h1 is None:
+    if headline is None:
         return None
     seen = 0
-    for el in h1.next_elements:
+    for el in headline.next_elements:
         if not isinstance(el, Tag):
             continue
-        if el.name in ("figure", "img") or seen > 40:
+        if el.name == "figure" or el.name in IMAGE_TAGS or seen > 40:
             break
         seen += 1
         text = clean_ws(el.get_text(" "))
@@ -329,25 +314,45 @@ def _byline_name(text: str) -> str | None:
 # --- the content area ----------------------------------------------------------------------------------
 
 
-def _content_scope(paragraphs: list[Tag]) -> Tag | None:
-    """The element holding most of the article's paragraph text (not link text)."""
+# A container also counts part of what its children hold (a story split by an advert into two blocks of
+# paragraphs is still one story, a table of one paragraph per row is one story), but less than the element
+# that holds the paragraphs itself; two levels up at most.
+PARENT_SHARE = 0.6
+SHARED_LEVELS = 3
+
+
+def _content_scope(text_blocks: list[tuple[Tag, int, int]]) -> Tag | None:
+    """The element holding most of the article's running text (not link text).
+
+    Every block of text counts for the element that holds it: a <p> or a <div> of text for its parent, an
+    element of <br>-separated runs (a table cell, a <div>) for itself; so the story's container wins
+    whichever of those markups carries the paragraphs.
+    """
     scores: dict[int, float] = {}
-    parents: dict[int, Tag] = {}
-    for p in paragraphs:
-        text_len = len(p.get_text().strip())
-        if text_len < 25:
+    holders: dict[int, Tag] = {}
+    for el, chars, link_chars in text_blocks:
+        if el.name not in TEXT_BLOCK_TAGS or chars < MIN_BLOCK_CHARS or link_chars > 0.5 * chars:
             continue
-        link_len = sum(len(a.get_text()) for a in _tags(p) if a.name == "a")
-        if link_len > 0.5 * text_len:
+        holder = el if el.name in RUN_HOLDER_TAGS and _holds_runs(el) else el.parent
+        if holder is None:
             continue
-        parent = p.parent
-        if parent is None or _inside(parent, FURNITURE_TAGS):
-            continue
-        scores[id(parent)] = scores.get(id(parent), 0.0) + text_len
-        parents[id(parent)] = parent
+        share = float(chars)
+        node: Tag | None = holder
+        for _ in range(SHARED_LEVELS):
+            if node is None:
+                break
+            scores[id(node)] = scores.get(id(node), 0.0) + share
+            holders[id(node)] = node
+            share *= PARENT_SHARE
+            node = node.parent
     if not scores:
         return None
-    return parents[max(scores, key=lambda k: scores[k])]
+    return holders[max(scores, key=lambda k: scores[k])]
+
+
+def _holds_runs(el: Tag) -> bool:
+    """The element's own text is several runs separated by <br> (not one paragraph of its parent)."""
+    return el.name == "body" or any(isinstance(c, Tag) and c.name == "br" for c in el.children)
 
 
 def _inside(el: Tag, names: frozenset[str]) -> bool:
@@ -359,159 +364,222 @@ def _inside(el: Tag, names: frozenset[str]) -> bool:
     return False
 
 
-def _article_link(href: str, page_url: str) -> bool:
-    """A link to another story on the same site (not to this page, a section or a file)."""
-    target = urljoin(page_url, href)
-    if not cleanup.same_site(target, page_url):
-        return False
-    if urlsplit(target).path == urlsplit(page_url).path:
-        return False
-    if is_article_url(target) or is_print_url(target):
-        return True
-    path = urlsplit(target).path.rstrip("/")
-    # Other sites' article paths: deep, with a long slug.
-    return path.count("/") >= 2 and len(path.rsplit("/", 1)[-1]) >= 20 and not is_listing_url(target)
-
-
-_article_href = cleanup.LinkRule(_article_link)
-
-
-def clear_caches() -> None:
-    """Forget the link verdicts (see `crawler.cleaner.clear_caches`)."""
-    _article_href.cache_clear()
-
-
-def _blocks(scope: Tag, url: str, images: list[ImageRecord], removed: list[Removal]) -> Iterator[Block]:
-    """The content area as candidate blocks, in order; figures become image records (caption once)."""
-    list_counter = [0]
-    yield from _walk(scope, url, images, removed, list_counter, in_list=0)
-
-
 # Containers nested deeper than this below the content area are read as one block of text: each level
 # is a generator frame, and hostile pages nest 10,000 deep (Python stops at 1,000).
 MAX_WALK_DEPTH = 100
 _DEEP_AS_LEAF = (CONTAINER_TAGS - FURNITURE_TAGS) | {"ul", "ol"}
 
 
-def _walk(el: Tag, url: str, images: list[ImageRecord], removed: list[Removal], counter: list[int],
-          in_list: int, depth: int = 0) -> Iterator[Block]:
-    buf: list[str] = []
-    link_chars = 0
-    article_links = 0
+class _Walker:
+    """The content area as candidate blocks, in order; figures become image records (caption once)."""
 
-    def flush() -> Iterator[Block]:
-        nonlocal buf, link_chars, article_links
-        text = clean_ws("".join(buf))
-        if text:
-            yield Block(text=text, link_chars=link_chars, article_links=article_links,
-                        in_list=bool(in_list), list_id=in_list)
-        buf, link_chars, article_links = [], 0, 0
+    def __init__(self, url: str, images: list[ImageRecord], removed: list[Removal]) -> None:
+        self.url = url
+        self.images = images
+        self.removed = removed
+        self.lists = 0
+        # The last image seen with no caption and no paragraph after it yet: a caption element that follows
+        # it ("<img><br><span class=caption>Image: UNI</span>") is its caption, even after a short run of
+        # text printed with the image (its alt text, its file name).
+        self.uncaptioned: int | None = None
 
-    for child in el.children:
-        if isinstance(child, NavigableString):
-            if not isinstance(child, Comment | Doctype | ProcessingInstruction):
-                buf.append(str(child))
-            continue
-        if not isinstance(child, Tag):
-            continue
-        name = child.name
-        if name in SKIP_TAGS:
-            continue
-        if name == "br":
-            buf.append("\n")
-            yield from flush()
-            continue
-        if name == "figure":
-            yield from flush()
-            _figure(child, url, images, removed)
-            continue
-        if name == "img":
-            _lone_image(child, url, images)
-            continue
-        if name in ("ul", "ol") and depth < MAX_WALK_DEPTH:
-            yield from flush()
-            counter[0] += 1
-            yield from _walk(child, url, images, removed, counter, in_list=counter[0], depth=depth + 1)
-            continue
-        if name in LEAF_TAGS or (depth >= MAX_WALK_DEPTH and name in _DEEP_AS_LEAF):
-            yield from flush()
-            for img in _tags(child):
-                if img.name == "img":
-                    _lone_image(img, url, images)
-            text, lc, al = _text_and_links(child, url)
+    def blocks(self, scope: Tag) -> Iterator[Block]:
+        yield from self._walk(scope, in_list=0, depth=0)
+
+    def _walk(self, el: Tag, in_list: int, depth: int) -> Iterator[Block]:
+        buf: list[str] = []
+        plain: list[str] = []  # the buffered text that is not link text
+        link_chars = 0
+        article_links = 0
+
+        def flush() -> Iterator[Block]:
+            nonlocal buf, plain, link_chars, article_links
+            text = clean_ws("".join(buf))
             if text:
-                yield Block(text=text, link_chars=lc, article_links=al, in_list=bool(in_list),
-                            list_id=in_list, heading=name.startswith("h"))
-            continue
-        if name in CONTAINER_TAGS:
-            yield from flush()
-            if name in FURNITURE_TAGS:
+                if len(text) >= MAX_CAPTION_GAP:
+                    self.uncaptioned = None  # a paragraph: what follows is no longer next to the image
+                yield Block(text=text, link_chars=link_chars, article_links=article_links,
+                            in_list=bool(in_list), list_id=in_list)
+            buf, plain, link_chars, article_links = [], [], 0, 0
+
+        for child in el.children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, Comment | Doctype | ProcessingInstruction):
+                    buf.append(str(child))
+                    plain.append(str(child))
                 continue
-            yield from _walk(child, url, images, removed, counter, in_list, depth + 1)
-            continue
-        # Inline element (a, span, strong, em, ...): part of the running text.
-        for img in _tags(child):
-            if img.name == "img":
-                _lone_image(img, url, images)
-        text, lc, al = _text_and_links(child, url)
-        buf.append(text if name != "a" else f" {text} " if text else "")
-        link_chars += lc
-        article_links += al
-    yield from flush()
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name in SKIP_TAGS:
+                continue
+            if name == "br":
+                buf.append("\n")
+                yield from flush()
+                continue
+            if self._is_figure(child):
+                yield from flush()
+                self._figure(child)
+                continue
+            if (self.uncaptioned is not None and figures.is_caption(name, _classes(child))
+                    and not clean_ws("".join(buf))):
+                self._caption_for_last_image(child)
+                continue
+            if name in IMAGE_TAGS:
+                self._lone_image(child)
+                continue
+            if depth < MAX_WALK_DEPTH and (name in ("ul", "ol") or self._holds_parts(child)):
+                yield from flush()
+                if name in ("ul", "ol"):
+                    self.lists += 1
+                yield from self._walk(child, self.lists if name in ("ul", "ol") else in_list, depth + 1)
+                continue
+            if name in LEAF_TAGS or (depth >= MAX_WALK_DEPTH and name in _DEEP_AS_LEAF):
+                yield from flush()
+                self._images_in(child)
+                text, lc, al = self._text_and_links(child)
+                if text:
+                    self.uncaptioned = None
+                    yield Block(text=text, link_chars=lc, article_links=al, in_list=bool(in_list),
+                                list_id=in_list, heading=name.startswith("h"))
+                continue
+            if name in CONTAINER_TAGS:
+                yield from flush()
+                if name in FURNITURE_TAGS:
+                    continue
+                yield from self._walk(child, in_list, depth + 1)
+                continue
+            # Inline element (a, span, strong, em, ...): part of the running text.
+            self._images_in(child)
+            text, lc, al = self._text_and_links(child)
+            if lc and lc >= len(text) and link_chars and not norm("".join(plain)):
+                # Headline links side by side ("Trending: <a>…</a> <a>…</a>"): one block each.
+                yield from flush()
+            buf.append(text if name != "a" else f" {text} " if text else "")
+            if not lc or lc < len(text):
+                plain.append(text)
+            link_chars += lc
+            article_links += al
+        yield from flush()
 
+    @staticmethod
+    def _is_figure(el: Tag) -> bool:
+        """An element holding an image that is one figure (see `figures.holds_one_figure`).
 
-def _text_and_links(el: Tag, url: str) -> tuple[str, int, int]:
-    """Text of an element, how much of it is link text, and how many links point at other stories."""
-    text = clean_ws(el.get_text(" "))
-    anchors = [el] if el.name == "a" else [a for a in _tags(el) if a.name == "a"]
-    link_chars = 0
-    article_links = 0
-    for a in anchors:
-        a_text = clean_ws(a.get_text(" "))
-        link_chars += len(a_text)
-        if a_text and _article_href(str(a.get("href") or ""), url):
-            article_links += 1
-    return text, link_chars, article_links
+        Asked of every element the walk meets, so no element but a figure or a small box has its whole
+        subtree looked at.
+        """
+        if el.name in IMAGE_TAGS or el.name in SKIP_TAGS:
+            return False
+        classes = _classes(el)
+        if figures.is_figure(el.name, classes):
+            return any(t.name in IMAGE_TAGS for t in _tags(el))
+        inner = list(islice(_tags(el), figures.MAX_FIGURE_ELEMENTS + 1))
+        if len(inner) > figures.MAX_FIGURE_ELEMENTS or not any(t.name in IMAGE_TAGS for t in inner):
+            return False
+        return figures.holds_one_figure(el.name, classes,
+                                        lambda: any(figures.is_caption(t.name, _classes(t)) for t in inner),
+                                        lambda: _text_chars(el, figures.MAX_CAPTION_CHARS))
 
+    @staticmethod
+    def _holds_parts(el: Tag) -> bool:
+        """A paragraph element that holds more than one paragraph or a figure: walked, not read whole."""
+        if el.name not in LEAF_TAGS:
+            return False
+        if el.name == "p" and _has_paragraph_breaks(el):
+            return True  # one <p> holding a whole story in runs separated by <br><br>
+        return any(t.name == "figure" for t in _tags(el))
 
-def _figure(fig: Tag, url: str, images: list[ImageRecord], removed: list[Removal]) -> None:
-    """One <figure>: an image record with its caption once; every other text in it goes to the audit."""
-    inner = list(_tags(fig))
-    img = next((t for t in inner if t.name == "img"), None)
-    src = ""
-    alt = ""
-    if img is not None:
+    def _images_in(self, el: Tag) -> None:
+        for img in _tags(el):
+            if img.name in IMAGE_TAGS:
+                self._lone_image(img)
+
+    def _text_and_links(self, el: Tag) -> tuple[str, int, int]:
+        """Text of an element, how much of it is link text, and how many links point at other stories."""
+        text = clean_ws(el.get_text(" "))
+        anchors = [el] if el.name == "a" else [a for a in _tags(el) if a.name == "a"]
+        link_chars = 0
+        article_links = 0
+        for a in anchors:
+            a_text = clean_ws(a.get_text(" "))
+            link_chars += len(a_text)
+            if a_text and cleanup.is_story_link(str(a.get("href") or ""), self.url):
+                article_links += 1
+        return text, link_chars, article_links
+
+    def _figure(self, fig: Tag) -> None:
+        """One figure: an image record with its caption once; every other text in it goes to the audit."""
+        inner = list(_tags(fig))
+        img = next(t for t in inner if t.name in IMAGE_TAGS)
+        cap = next((t for t in inner if t.name == "figcaption"), None) or next(
+            (t for t in inner if figures.is_caption(t.name, _classes(t))), None)
+        facts = figures.Figure(src=str(img.get("src") or img.get("data-src") or ""),
+                               alt=str(img.get("alt") or img.get("title") or ""))
+        if cap is not None:
+            facts.caption = clean_ws(cap.get_text(" "))
+            facts.caption_parts = [clean_ws(t.get_text(" ")) for t in _tags(cap)]
+        for child in inner:
+            if child.name in IMAGE_TAGS or child.name == "figcaption" or child is cap or (
+                    cap is not None and _is_descendant(child, cap)):
+                continue
+            if child.name not in ("span", "a", "em", "strong", "b", "i") and any(
+                    isinstance(c, Tag) for c in child.children):
+                continue
+            if text := clean_ws(child.get_text(" ")):
+                facts.extra.append(text)
+        image, removed = figures.read_figure(facts, self.url)
+        self.removed.extend(removed)
+        if image is not None:
+            self.images.append(image)
+
+    def _lone_image(self, img: Tag) -> None:
         src = str(img.get("src") or img.get("data-src") or "")
-        alt = clean_ws(str(img.get("alt") or img.get("title") or ""))
-    cap_el = next((t for t in inner if t.name == "figcaption"), None)
-    alt_shown = cap_el is not None and any(
-        norm(c.get_text(" ")) == norm(alt) for c in _tags(cap_el)) if alt else False
-    caption, extra = cleanup.split_caption(alt, clean_ws(cap_el.get_text(" ")) if cap_el else "", alt_shown)
-    removed.extend(extra)
-    if src:
-        images.append(cleanup.image_record(src, url, alt, caption))
-    elif caption:
-        removed.append(Removal("caption_duplicate", caption))
-    # Everything else printed in the figure (leaked file name, alt again, caption again) is furniture.
-    for child in inner:
-        if child.name in ("img", "figcaption") or (cap_el is not None and _is_descendant(child, cap_el)):
-            continue
-        if child.name not in ("span", "a", "em", "strong", "b", "i") and any(
-                isinstance(c, Tag) for c in child.children):
-            continue
-        text = clean_ws(child.get_text(" "))
-        if not text:
-            continue
-        removed.extend(cleanup.name_figure_text(text, alt, caption))
+        if not src or src.startswith("data:"):
+            return
+        link = img.find_parent("a")
+        if link is not None and cleanup.is_story_link(str(link.get("href") or ""), self.url):
+            return  # a thumbnail of another story
+        self.images.append(figures.image_record(src, self.url, str(img.get("alt") or ""), ""))
+        self.uncaptioned = len(self.images) - 1
+
+    def _caption_for_last_image(self, cap: Tag) -> None:
+        """A caption element right after a lone image (table and custom CMS templates) is that image's."""
+        assert self.uncaptioned is not None
+        image = self.images[self.uncaptioned]
+        facts = figures.Figure(src=image.src, alt=image.alt, caption=clean_ws(cap.get_text(" ")),
+                               caption_parts=[clean_ws(t.get_text(" ")) for t in _tags(cap)])
+        captioned, removed = figures.read_figure(facts, self.url)
+        self.removed.extend(removed)
+        if captioned is not None:
+            self.images[self.uncaptioned] = captioned
+        self.uncaptioned = None
 
 
-def _lone_image(img: Tag, url: str, images: list[ImageRecord]) -> None:
-    src = str(img.get("src") or img.get("data-src") or "")
-    if not src or src.startswith("data:"):
-        return
-    if img.find_parent("a") is not None and _article_href(str(img.find_parent("a").get("href") or ""), url):
-        return  # a thumbnail of another story
-    images.append(cleanup.image_record(src, url, str(img.get("alt") or ""), ""))
+def _text_chars(el: Tag, enough: int) -> int:
+    """The length of an element's text, counted no further than just past `enough`."""
+    total = 0
+    for piece in el.strings:
+        total += len(piece.strip())
+        if total > enough:
+            break
+    return total
+
+
+def _has_paragraph_breaks(p: Tag) -> bool:
+    """Two <br> in a row (white space between them aside): the element holds several paragraphs."""
+    previous_br = False
+    for child in p.children:
+        if isinstance(child, Tag):
+            if child.name == "br":
+                if previous_br:
+                    return True
+                previous_br = True
+            else:
+                previous_br = False
+        elif str(child).strip():
+            previous_br = False
+    return False
 
 
 def _sidebar_titles(anchors: list[Tag], scope: Tag, url: str, record: CleanRecord) -> set[str]:
@@ -519,7 +587,7 @@ def _sidebar_titles(anchors: list[Tag], scope: Tag, url: str, record: CleanRecor
     titles: set[str] = set()
     for a in anchors:
         text = clean_ws(a.get_text(" "))
-        if len(text.split()) < 4 or not _article_href(str(a["href"]), url):
+        if len(text.split()) < 4 or not cleanup.is_story_link(str(a["href"]), url):
             continue
         if a.parent is not None and cleanup.TICKER.match(clean_ws(a.parent.get_text(" "))):
             continue  # the print page's "Top pick:" line is audited as a ticker

@@ -35,6 +35,7 @@ class CleanRecord:
     problems: list[str] = field(default_factory=list)  # why partial / not an article
     kind: str = "article"  # article | print
     parser: str = ""  # which parser produced it (module name, or "generic")
+    fallback_from: str | None = None  # the publisher's parser that could not clean the page, when generic did
     title: str | None = None
     published: str | None = None  # ISO 8601 with offset
     byline: str | None = None

@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
 
         for url, reason, detail in bad:
             print(f"refused {redact_url(url)}: {redact_url(detail)} ({reason}; dead-lettered)", file=sys.stderr)
-        dead_letter_urls(client, keys, sources[0], bad, via="jen crawl")
+        dead_letter_urls(client, keys, sources[0], bad, "jen crawl", config.retention.dead_letters)
         if not good:
             return EXIT_URLS_REFUSED
     if args.here or args.run_id:

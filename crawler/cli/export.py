@@ -13,7 +13,6 @@ import sys
 from typing import IO, Any
 
 from crawler.config import load_config
-from crawler.redisconn import Keys
 
 
 def register(subparsers: Any) -> None:
@@ -26,37 +25,35 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def export(client: Any, keys: Keys, what: str, flagged_only: bool, out: IO[str]) -> int:
-    """Write one JSON object per line; returns how many. Records come sorted by id (stable output)."""
+def export(records: Any, dead_letters: Any, what: str, flagged_only: bool, out: IO[str]) -> int:
+    """Write one JSON object per line; returns how many. Records come sorted by id (stable output), with the
+    copy flags the dedup index holds now; dead letters most recently seen first."""
     count = 0
-    if what == "dead_letters":
-        for raw in client.lrange(keys.dead_letters, 0, -1):
-            out.write(raw.decode("utf-8") + "\n")
-            count += 1
-        return count
-    ids = client.smembers(keys.flagged) if flagged_only else client.hkeys(keys.records)
-    for record_id in sorted(i.decode() for i in ids):
-        raw = client.hget(keys.records, record_id)
-        if raw is not None:
-            out.write(json.dumps(json.loads(raw), ensure_ascii=False) + "\n")
-            count += 1
+    rows = dead_letters.iter() if what == "dead_letters" else records.iter(flagged_only=flagged_only)
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
     return count
 
 
 def run(args: argparse.Namespace) -> int:
     from crawler.cli import cli_redis
+    from crawler.failures import DeadLetters
+    from crawler.records import Records
+    from crawler.redisconn import Keys
 
     config = load_config(args.config)
-    _, client = cli_redis(config)  # an unavailable Redis is one line and exit code 6 within seconds
-    keys = Keys(config.redis.key_prefix)
+    redis_url, client = cli_redis(config)  # an unavailable Redis is one line and exit code 6 within seconds
+    dead_letters = DeadLetters(client, Keys(config.redis.key_prefix), config.retention.dead_letters)
+    records = Records.open(config, redis_url)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as out:
-                count = export(client, keys, args.what, args.flagged, out)
+                count = export(records, dead_letters, args.what, args.flagged, out)
         except OSError as exc:  # a full or read-only target: named in the one-line message (exit code 7)
             exc.filename = exc.filename or args.output
             raise
     else:
-        count = export(client, keys, args.what, args.flagged, sys.stdout)
+        count = export(records, dead_letters, args.what, args.flagged, sys.stdout)
     print(f"exported {count} {args.what.replace('_', ' ')}", file=sys.stderr)
     return 0

@@ -33,7 +33,7 @@ def host_of(url: str) -> str:
 
 
 # Failures that are the crawler doing its job, not something going wrong.
-NOT_FAILURES = ("robots_disallowed", "already_stored")
+NOT_FAILURES = ("robots_disallowed",)
 
 
 class NewsSpider(RedisMixin, scrapy.Spider):
@@ -143,10 +143,12 @@ class NewsSpider(RedisMixin, scrapy.Spider):
             loc = entry.get("loc", "").strip()
             if not loc:
                 continue
+            lastmod = (entry.get("lastmod") or "").strip() or None
             if sitemap.type == "sitemapindex":
-                yield self.request(loc, self.parse_sitemap, via=response.url)
+                # Fetched again only when its <lastmod> moved since the last time (SkipStoredMiddleware).
+                yield self.request(loc, self.parse_sitemap, via=response.url, sitemap_lastmod=lastmod)
             else:
-                yield from self.route(loc, via=response.url, from_listing=False)
+                yield from self.route(loc, via=response.url, from_listing=False, lastmod=lastmod)
 
     def _sitemap_body(self, response: Response) -> bytes | None:
         from scrapy.utils.gz import gunzip
@@ -161,8 +163,9 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         return body if b"<" in body[:512] else None
 
     # --- routing --------------------------------------------------------------------------------
-    def route(self, url: str, via: str, from_listing: bool) -> Iterable[scrapy.Request]:
-        """Requests for one discovered link; subclasses say what kind of page it is."""
+    def route(self, url: str, via: str, from_listing: bool, **meta: Any) -> Iterable[scrapy.Request]:
+        """Requests for one discovered link; subclasses say what kind of page it is. ``meta`` goes on the
+        request (``lastmod`` from a sitemap, ``next_page`` for a listing's next page)."""
         raise NotImplementedError
 
     def links(self, response: TextResponse) -> Iterator[tuple[str, str]]:
@@ -204,6 +207,7 @@ class NewsSpider(RedisMixin, scrapy.Spider):
             source=self.source_name,
             encoding=encoding,
             via=response.meta.get("via", ""),
+            redirected_from=list(response.meta.get("redirect_urls") or []),
         )
 
     def page_text(self, response: TextResponse) -> tuple[str, str]:
@@ -248,6 +252,9 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         limit = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
         reason, detail, status = classify_failure(failure, received=self._received.get(request, 0), limit=limit)
+        # The failure stays referenced until its dead letter is stored; its traceback's frames would keep what
+        # they held alive that long (a decompression bomb's 10 MB of output, say): keep only the text.
+        failure.cleanFailure()
         if reason in NOT_FAILURES:
             self.crawler.stats.inc_value(f"jen/{reason}")
             if keeper := LeaseKeeper.of(self.crawler):

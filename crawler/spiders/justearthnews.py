@@ -86,16 +86,17 @@ class JustEarthNewsSpider(NewsSpider):
             yield self.request(url, self.parse_listing, via="trigger")
 
     # --- discovery --------------------------------------------------------------------------------
-    def route(self, url: str, via: str, from_listing: bool) -> Iterable[Any]:
+    def route(self, url: str, via: str, from_listing: bool, **meta: Any) -> Iterable[Any]:
         if not self.is_allowed_host(url):
             return
         if is_article_url(url):
-            yield self.request(url, self.parse_article, via=via, article=True)
+            yield self.request(url, self.parse_article, via=via, article=True, lastmod=meta.get("lastmod"))
         elif is_print_url(url):
-            yield self.request(url, self.parse_print, via=via)
+            # A print page stands for an article already stored under the same id: checked before fetching.
+            yield self.request(url, self.parse_print, via=via, print_page=True)
         elif from_listing and is_listing_url(url) and (
                 not self.max_listing_pages or self._page_number(url) <= self.max_listing_pages):
-            yield self.request(url, self.parse_listing, via=via)
+            yield self.request(url, self.parse_listing, via=via, next_page=bool(meta.get("next_page")))
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """``/news/feeds.json``: ``{"news": {"<section>": [items]}}``; items with a URL are followed."""
@@ -116,8 +117,12 @@ class JustEarthNewsSpider(NewsSpider):
         if not isinstance(response, TextResponse):
             yield self.failure(response.url, "not_html", "listing is not an HTML page", response.status)
             return
+        here = urlsplit(response.url)
         for url, _rel in self.links(response):
-            yield from self.route(url, via=response.url, from_listing=True)
+            # A later page of this same listing is walked only while this page brings new articles.
+            there = urlsplit(url)
+            next_page = there.path == here.path and self._page_number(url) > self._page_number(response.url)
+            yield from self.route(url, via=response.url, from_listing=True, next_page=next_page)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         item = self.raw_article(response)

@@ -63,11 +63,11 @@ class OutletSpider(NewsSpider):
             return False
         return bool(self.article_pattern.search(url))
 
-    def route(self, url: str, via: str, from_listing: bool) -> Iterable[Any]:
+    def route(self, url: str, via: str, from_listing: bool, **meta: Any) -> Iterable[Any]:
         if not self.is_allowed_host(url):
             return
         if self.is_article(url):
-            yield self.request(url, self.parse_article, via=via, article=True)
+            yield self.request(url, self.parse_article, via=via, article=True, lastmod=meta.get("lastmod"))
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         """Start pages: follow article links, and pagination/listing links up to a small depth."""
@@ -81,7 +81,9 @@ class OutletSpider(NewsSpider):
             if self.is_article(url):
                 yield self.request(url, self.parse_article, via=response.url, article=True)
             elif depth_left > 0 and ("next" in rel.split() or _PAGINATION.search(url)):
-                yield self.request(url, self.parse_listing, via=response.url, depth_left=depth_left - 1)
+                # Walked only while this page brings new articles (SkipStoredMiddleware).
+                yield self.request(url, self.parse_listing, via=response.url, depth_left=depth_left - 1,
+                                   next_page=True)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         yield self.raw_article(response)

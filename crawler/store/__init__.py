@@ -11,6 +11,7 @@ how the schema is created and migrated.
 from crawler.store.engine import StoreError, make_engine
 from crawler.store.migrate import migrate
 from crawler.store.rows import FLAG_FIELDS, RecordRejected
-from crawler.store.store import RecordsRejected, RecordStore
+from crawler.store.store import RecordsRejected, RecordStore, shared_store
 
-__all__ = ["FLAG_FIELDS", "RecordRejected", "RecordStore", "RecordsRejected", "StoreError", "make_engine", "migrate"]
+__all__ = ["FLAG_FIELDS", "RecordRejected", "RecordStore", "RecordsRejected", "StoreError", "make_engine", "migrate",
+           "shared_store"]

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from crawler.ids import record_id as address_id
 from crawler.store.schema import KEY_BYTES, SOURCE_BYTES
 
 DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
@@ -164,3 +165,11 @@ def _columns(clean: dict[str, Any], record_id: str | None, now: datetime) -> dic
         "duplicate_of": _text(clean, "duplicate_of", row_id, max_bytes=KEY_BYTES),
         "cluster": _text(clean, "cluster", row_id, max_bytes=KEY_BYTES),
     }
+
+
+def alias_rows(row: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The `aliases` rows of a record row: the ids of the addresses it was fetched and redirected from."""
+    record = row["record"]
+    addresses = [row["url"], *(u for u in record.get("redirected_from") or () if isinstance(u, str))]
+    names = {address_id(row["source"], address) for address in addresses} - {row["id"]}
+    return [{"alias": name, "record_id": row["id"]} for name in sorted(names) if len(name.encode("utf-8")) <= KEY_BYTES]

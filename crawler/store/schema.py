@@ -64,9 +64,20 @@ records = Table(
     Column("http_status", Integer),
     Column("duplicate_of", _key(KEY_BYTES)),
     Column("cluster", _key(KEY_BYTES)),
+
     # The whole record as stored (published as its original ISO text, copy flags included).
     Column("record", JSON, nullable=False),
     Index(None, "source", "id"),
     Index(None, "published"),
     Index(None, "duplicate_of"),
+)
+
+# Other addresses of a record (migration 0002): the id `crawler.ids.record_id` gives for the address fetched and
+# for those it was redirected from, when it differs from the record's own id.
+aliases = Table(
+    "jen_record_aliases",
+    metadata,
+    Column("alias", _key(KEY_BYTES), primary_key=True),
+    Column("record_id", _key(KEY_BYTES), nullable=False),
+    Index(None, "record_id"),
 )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from alembic.util import CommandError
@@ -28,11 +30,12 @@ from crawler.store.rows import (
     DEFAULT_MAX_RECORD_BYTES,
     FLAG_FIELDS,
     RecordRejected,
+    alias_rows,
     normalised_words,
     parse_time,
     prepare_row,
 )
-from crawler.store.schema import records
+from crawler.store.schema import KEY_BYTES, aliases, records
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +163,23 @@ class RecordStore:
         statement = statement.on_conflict_do_update(
             index_elements=[records.c.id], set_={name: statement.excluded[name] for name in _REPLACED})
         connection.execute(statement, rows)
+        self._upsert_aliases(connection, [alias for row in rows for alias in alias_rows(row)])
+
+    def _upsert_aliases(self, connection: Connection, names: list[dict[str, str]]) -> None:
+        if not names:
+            return
+        statement = INSERTS[self.engine.dialect.name](aliases)
+        statement = statement.on_conflict_do_update(index_elements=[aliases.c.alias],
+                                                    set_={"record_id": statement.excluded.record_id})
+        connection.execute(statement, sorted(names, key=lambda n: n["alias"]))
+
+    def add_aliases(self, names: Mapping[str, str]) -> None:
+        """Let each alias (the id of another address, `crawler.ids.record_id`) answer for a record id: an old
+        address found redirecting to a page already stored, say."""
+        rows = [{"alias": alias, "record_id": record_id} for alias, record_id in names.items()
+                if alias != record_id and max(len(alias.encode()), len(record_id.encode())) <= KEY_BYTES]
+        with self._guard("store aliases"), self._writing() as connection:
+            self._upsert_aliases(connection, rows)
 
     def _write_rows(self, rows: list[dict[str, Any]], rejected: list[RecordRejected]) -> int:
         try:
@@ -230,6 +250,19 @@ class RecordStore:
                 found.update((row.id, row.fetched_at) for row in connection.execute(query))
         return found
 
+    def stored_fetch_times(self, ids: Iterable[str]) -> dict[str, datetime]:
+        """For each of ``ids`` (ids computed from addresses with `crawler.ids.record_id`) that a stored record
+        answers to, by its own id or as an alias (another address it was fetched or redirected from): when that
+        record was fetched."""
+        found: dict[str, datetime] = {}
+        with self._guard("read fetch times"), self.engine.connect() as connection:
+            for chunk in _chunks(ids, ID_CHUNK):
+                own = select(records.c.id.label("name"), records.c.fetched_at).where(records.c.id.in_(chunk))
+                other = (select(aliases.c.alias.label("name"), records.c.fetched_at)
+                         .join(records, records.c.id == aliases.c.record_id).where(aliases.c.alias.in_(chunk)))
+                found.update((row.name, row.fetched_at) for row in connection.execute(own.union_all(other)))
+        return found
+
     def iter_records(self, source: str | None = None, ids: Iterable[str] | None = None,
                      batch_size: int = 500) -> Iterator[dict[str, Any]]:
         """Every stored record (of ``source``, among ``ids``), in id order, ``batch_size`` at a time.
@@ -292,6 +325,12 @@ class RecordStore:
         with self._guard("count records"), self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
+    def count_flagged(self) -> int:
+        """How many records were flagged as syndicated copies when they were stored."""
+        query = select(func.count()).select_from(records).where(records.c.duplicate_of.is_not(None))
+        with self._guard("count records"), self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
     def counts_by_source(self) -> dict[str, int]:
         """How many records each source has, by source name."""
         query = select(records.c.source, func.count()).group_by(records.c.source).order_by(records.c.source)
@@ -316,3 +355,17 @@ class RecordStore:
         except DBAPIError as error:
             raise StoreError(f"record store ({self.where}) could not {action}: {one_line(error)}; "
                              f"{what_to_do(self.engine.url)}") from error
+
+
+_SHARED: dict[tuple[str | None, str], RecordStore] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_store(url: str | None, data_dir: str | os.PathLike[str] = "data") -> RecordStore:
+    """The process's store for ``database.url`` (opened, and migrated, on first use): one connection pool per
+    process, shared by every component, as `crawler.redisconn.redis_client` does for Redis."""
+    key = (url, str(Path(data_dir).resolve()))
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = RecordStore.open(url, data_dir)
+        return _SHARED[key]

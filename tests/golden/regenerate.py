@@ -3,6 +3,8 @@
     .venv/bin/python -m tests.golden.regenerate          # write tests/golden/<publisher>/<name>.{html,json}
     .venv/bin/python -m tests.golden.regenerate --check  # only report where the cleaner and the key disagree
 
+The JEN layout variants (`tests.golden.layouts`) are written and checked in the same run.
+
 The expected JSON is NOT the parser's output copied: every field the answer key knows (body, text, title,
 published, byline, dateline, images, canonical url, kind) is taken from the key, and the audit fields the
 key cannot know (removed, problems, status, credits) from the parser, but only after checking them
@@ -25,6 +27,7 @@ from crawler.cleaner.cleanup import norm
 from replica.answer_key import answer_key
 from replica.pages import OUTLET_HOSTS
 from replica.site import Site, build_site
+from tests.golden import layouts
 
 GOLDEN_DIR = Path(__file__).resolve().parent
 PORT = 8000  # fixed, so saved pages and expected URLs never change between runs
@@ -174,7 +177,8 @@ def build(check_only: bool = False) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="compare only, write nothing")
-    return build(check_only=ap.parse_args(argv).check)
+    check_only = ap.parse_args(argv).check
+    return max(build(check_only=check_only), layouts.build(check_only=check_only))
 
 
 if __name__ == "__main__":
