@@ -259,3 +259,30 @@ def connect_redis(url: str | None, data_dir: Any, wait_seconds: float = CLI_REDI
     note_redis_url(resolved)
     options = {"socket_connect_timeout": 2, "socket_timeout": 10, **params}
     return resolved, redis_client(resolved, wait_seconds=wait_seconds, **options)
+
+
+def cli_records(config: Any, redis_url: str, client: Any) -> Any:
+    """The stored records with their current copy flags, for a reading command: the dedup index is opened with
+    the command's own client (short waits). A Redis that refuses writes (MISCONF from a full disk, a read-only
+    replica, OOM) refuses to open the index, but the records are still readable: then they come with the flags
+    they were stored with, and a note says why."""
+    import redis
+
+    from crawler.records import Records
+    from crawler.redisconn import Keys
+    from crawler.store import shared_store
+    from dedupe import DedupeParams, Detector, RedisIndex
+
+    store = shared_store(config.database_url, config.data_dir)
+    if not redis_url:
+        return Records(store, None)
+    params = DedupeParams(**dict(config.dedupe))
+    try:
+        index = RedisIndex(client, prefix=Keys(config.redis.key_prefix).dedupe_prefix, params=params)
+    except redis.ResponseError as exc:
+        if str(exc).split(" ", 1)[0] not in ("MISCONF", "READONLY", "OOM"):
+            raise
+        with contextlib.suppress(OSError):
+            print(f"note: {describe_redis_error(exc)}; copy flags are shown as they were stored", file=sys.stderr)
+        return Records(store, None)
+    return Records(store, Detector(index, params))

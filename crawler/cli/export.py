@@ -37,15 +37,14 @@ def export(records: Any, dead_letters: Any, what: str, flagged_only: bool, out: 
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.cli import cli_redis
+    from crawler.cli import cli_records, cli_redis
     from crawler.failures import DeadLetters
-    from crawler.records import Records
     from crawler.redisconn import Keys
 
     config = load_config(args.config)
     redis_url, client = cli_redis(config)  # an unavailable Redis is one line and exit code 6 within seconds
     dead_letters = DeadLetters(client, Keys(config.redis.key_prefix), config.retention.dead_letters)
-    records = Records.open(config, redis_url)
+    records = cli_records(config, redis_url, client)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as out:
