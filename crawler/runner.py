@@ -18,7 +18,7 @@ import logging.handlers
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,6 @@ class CrawlOutcome:
     stats: dict[str, dict[str, Any]]
     stopped_because: str | None = None
     redis_refusal: str | None = None  # the Redis reply that stopped the crawl (MISCONF, OOM), if any
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

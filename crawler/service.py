@@ -383,7 +383,7 @@ class Trigger:
 def taken_triggers(keys: Keys) -> str:
     """List of the triggers a service has taken off `Keys.triggers` and not started yet (a reliable queue: a
     service that dies leaves them there, and the next one puts them back)."""
-    return f"{keys.triggers}:taken"  # TODO(lead): move into Keys as `triggers_taken`
+    return f"{keys.triggers}:taken"  # belongs in `Keys` (crawler/redisconn.py) as `triggers_taken`
 
 
 def crawl_command(config_path: str | None, source: str, run_id: str, kind: str, only_queued: bool,
