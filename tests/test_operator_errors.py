@@ -35,9 +35,8 @@ def _config(tmp_path: Path, redis_url: str | None, data_dir: Path | None = None,
 
 
 @pytest.mark.parametrize(("command", "code"), [
-    (["inspect"], 6), (["inspect", "runs"], 6), (["export"], 6), (["export", "dead_letters"], 6), (["dupes"], 6),
-    (["crawl", "--source", "s"], 6), (["crawl", "--here", "--source", "s"], 6), (["run"], 6), (["health"], 1),
-    (["redis", "status"], 6),
+    (["inspect"], 6), (["export", "dead_letters"], 6), (["dupes"], 6), (["crawl", "--source", "s"], 6),
+    (["crawl", "--here", "--source", "s"], 6), (["run"], 6), (["health"], 1), (["redis", "status"], 6),
 ])
 def test_an_unreachable_redis_is_one_line_and_exit_code_6(command: list[str], code: int, tmp_path: Path) -> None:
     config = _config(tmp_path, f"redis://:pw-never-shown@127.0.0.1:{free_port()}/0")
@@ -229,9 +228,6 @@ def test_misconf_from_a_full_disk_fails_fast_with_a_message_and_reads_still_work
         assert len(exported(config)) == 9  # reading works on a Redis that refuses writes
         inspect = run_jen("inspect", "--config", str(config))
         assert inspect.returncode == 0, inspect.stderr
-        triggered = run_jen("crawl", "--source", "wftl", "--config", str(config))
-        assert triggered.returncode in (4, 6), triggered.stderr
-        one_line_error(triggered)
     finally:
         server.stop()
 
