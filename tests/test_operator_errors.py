@@ -249,6 +249,9 @@ def test_a_disk_that_fills_up_mid_crawl_stops_the_crawl_with_one_message(
         last = [line for line in err.splitlines() if line.strip()][-1]
         assert last.startswith("jen crawl: ") and "cannot save to disk" in last and "queue is kept" in last
     finally:
+        if "crawl" in locals() and crawl.poll() is None:
+            crawl.kill()
+            crawl.wait(timeout=30)
         server.stop()
 
 

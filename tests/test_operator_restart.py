@@ -5,6 +5,7 @@ stored records are read back with `jen export`: every article of the replica, ea
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -185,6 +186,14 @@ def test_a_crawl_outliving_a_killed_service_is_adopted_by_the_next_never_joined(
     os.kill(crawl.child, signal.SIGSTOP)  # it cannot notice yet that its service is gone
     crawl.service.kill()
     second = ServiceProcess(crawl.config, tmp_path / "second.log")
+    try:
+        _adopted_never_joined(crawl, second, replica)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # a failed test must not leave a stopped crawl behind
+            os.kill(crawl.child, signal.SIGCONT)
+
+
+def _adopted_never_joined(crawl: Halfway, second: ServiceProcess, replica: dict) -> None:
     try:
         wait_for(lambda: crawl.record().get("adopted_by", {}).get("pid") == second.pid, 30, "the adoption")
         time.sleep(4)  # nothing may start a second crawl of the source meanwhile

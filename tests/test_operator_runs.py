@@ -68,7 +68,11 @@ def test_crawl_wait_shows_progress_and_notices_when_the_service_dies(replica: di
     finally:
         service.kill()  # SIGKILL: no goodbye, the heartbeat just stops
     killed = time.monotonic()
-    waiter.wait(timeout=60)
+    try:
+        waiter.wait(timeout=60)
+    finally:
+        if waiter.poll() is None:
+            waiter.kill()
     reader.join(timeout=10)
     assert waiter.returncode == 4, lines
     assert time.monotonic() - killed < 20  # the heartbeat's 10 s, not the hour of --timeout
