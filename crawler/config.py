@@ -45,6 +45,7 @@ class Source:
     article_pattern: str | None = None
     schedule: Schedule | None = None
     allow_private: bool = False  # may fetch loopback/private addresses (the bundled replica does)
+    workers: int = 1  # crawler processes `jen run` starts for each run of this source, sharing one crawl
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,15 @@ class Retention:
 
 
 @dataclass(frozen=True)
+class RunSettings:
+    """The ``runs:`` section: how many run records and run logs are kept, and how big a run log may grow."""
+
+    keep: int = 500  # run records kept in Redis (the newest; older finished ones are trimmed)
+    keep_logs: int = 100  # run logs kept under <data_dir>/logs/runs (the newest)
+    log_max_bytes: int = 5 * 1024 * 1024  # each run log is cut (rolled over once) beyond about this size
+
+
+@dataclass(frozen=True)
 class Config:
     sources: dict[str, Source]
     redis: RedisSettings = field(default_factory=RedisSettings)
@@ -82,6 +92,7 @@ class Config:
     data_dir: Path = Path("data")
     database_url: str | None = None  # None: the embedded SQLite file <data_dir>/records.sqlite3
     retention: Retention = field(default_factory=Retention)
+    runs: RunSettings = field(default_factory=RunSettings)
 
     def source(self, name: str) -> Source:
         if name not in self.sources:
@@ -137,7 +148,10 @@ def _url_list(key: str, value: Any) -> tuple[str, ...]:
     urls = _str_list(key, value)
     for url in urls:
         if not re.match(r"^https?://[^/\s]+", url):
-            raise ConfigError(key, url, "an http:// or https:// URL")
+            raise ConfigError(key, redact_url(url), "an http:// or https:// URL")
+        if re.match(r"^https?://[^/\s]*@", url):
+            raise ConfigError(key, redact_url(url), "a URL without user:password@ (crawls do not log in, and a "
+                                                    "password in a URL would end up in logs)")
     return urls
 
 
@@ -155,16 +169,25 @@ def _schedule(key: str, raw: Any) -> Schedule | None:
     try:
         from apscheduler.triggers.cron import CronTrigger
 
-        CronTrigger.from_crontab(cron)
+        trigger = CronTrigger.from_crontab(cron)
     except ValueError as exc:
         raise ConfigError(f"{key}.cron", cron, f"a valid crontab expression ({exc})") from exc
+    _check_cron_fires(f"{key}.cron", cron, trigger)
     return Schedule(cron=cron)
+
+
+def _check_cron_fires(key: str, cron: str, trigger: Any) -> None:
+    """A crontab that never matches a real date (``0 0 30 2 *``, February 30th) would make the job vanish."""
+    from datetime import UTC, datetime
+
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        raise ConfigError(key, cron, "a crontab expression that matches a real date (this one never fires)")
 
 
 def _source(name: str, raw: Any) -> Source:
     key = f"sources.{name}"
     raw = _check_keys(key, raw, {"spider", "base_url", "start_urls", "sitemap_urls", "allowed_domains",
-                                 "article_pattern", "schedule", "allow_private"})
+                                 "article_pattern", "schedule", "allow_private", "workers"})
     spider = raw.get("spider", "outlet")
     if spider not in _SPIDERS:
         raise ConfigError(f"{key}.spider", spider, f"one of {', '.join(_SPIDERS)}")
@@ -188,9 +211,27 @@ def _source(name: str, raw: Any) -> Source:
         except re.error as exc:
             raise ConfigError(f"{key}.article_pattern", pattern, f"a valid regular expression ({exc})") from exc
     allow_private = _typed(f"{key}.allow_private", raw.get("allow_private", False), bool, "true or false")
+    workers = _whole_number(f"{key}.workers", raw.get("workers", 1), minimum=1, maximum=MAX_WORKERS)
     return Source(name=name, spider=spider, allowed_domains=domains, base_url=base_url,
                   start_urls=start_urls, sitemap_urls=sitemap_urls, article_pattern=pattern,
-                  schedule=_schedule(f"{key}.schedule", raw.get("schedule")), allow_private=allow_private)
+                  schedule=_schedule(f"{key}.schedule", raw.get("schedule")), allow_private=allow_private,
+                  workers=workers)
+
+
+MAX_WORKERS = 32  # crawler processes per source run; each is a whole Scrapy process
+
+
+def _whole_number(key: str, value: Any, minimum: int, maximum: int | None = None, why: str = "") -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum or (
+            maximum is not None and value > maximum):
+        bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
+        raise ConfigError(key, value, f"a whole number {bound}{why}")
+    return value
+
+
+def _runs(raw: Any) -> RunSettings:
+    raw = _check_keys("runs", raw, set(RunSettings.__dataclass_fields__))
+    return RunSettings(**{name: _whole_number(f"runs.{name}", value, minimum=1) for name, value in raw.items()})
 
 
 def _politeness(raw: Any) -> Politeness:
@@ -212,13 +253,24 @@ def _politeness(raw: Any) -> Politeness:
             values[name] = float(value)
         else:
             values[name] = _typed(key, value, str, "a string")
+        if name in _POSITIVE_POLITENESS and values[name] <= 0:
+            raise ConfigError(key, value, _POSITIVE_POLITENESS[name])
     return Politeness(**values)
+
+
+# Politeness values for which 0 is not a limit but no limit (or no crawl at all).
+_POSITIVE_POLITENESS = {
+    "concurrent_requests_per_domain": "a whole number > 0 (0 would never send a request)",
+    "download_timeout": "a number of seconds > 0 (0 would time every request out at once)",
+    "download_maxsize": "a number of bytes > 0 (0 would turn the size limit off)",
+}
 
 
 def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
     """Validate a parsed YAML document and apply environment overrides (``REDIS_URL``)."""
     env = dict(os.environ) if env is None else env
-    raw = _check_keys("", raw, {"sources", "redis", "politeness", "dedupe", "data_dir", "database", "retention"})
+    raw = _check_keys("", raw, {"sources", "redis", "politeness", "dedupe", "data_dir", "database", "retention",
+                                "runs"})
     sources_raw = raw.get("sources")
     if not isinstance(sources_raw, dict) or not sources_raw:
         raise ConfigError("sources", sources_raw, "a mapping of source name to source settings")
@@ -231,8 +283,14 @@ def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
     prefix = redis_raw.get("key_prefix", "jen")
     if not isinstance(prefix, str) or not re.match(r"^[A-Za-z0-9_.-]+$", prefix):
         raise ConfigError("redis.key_prefix", prefix, "letters, digits, '_', '-' or '.'")
-    dedupe = _check_keys("dedupe", raw.get("dedupe"), _dedupe_keys())
-    _check_dedupe_values(dict(dedupe))
+    dedupe = raw.get("dedupe")
+    if dedupe is None:
+        dedupe = {}
+    elif not isinstance(dedupe, dict):
+        raise ConfigError("dedupe", dedupe, "a mapping")
+    elif dedupe:  # checked by the dedupe package, whose import (datasketch) costs a second: only when there is one
+        dedupe = _check_keys("dedupe", dedupe, _dedupe_keys())
+        _check_dedupe_values(dict(dedupe))
     data_dir = Path(env.get("JEN_DATA_DIR") or raw.get("data_dir") or "data")
     database = _check_keys("database", raw.get("database"), {"url"})
     database_url = env.get("DATABASE_URL") or database.get("url")
@@ -242,7 +300,7 @@ def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
                           "a postgresql:// URL, a sqlite:/// file URL, or null for the embedded SQLite file")
     return Config(sources=sources, redis=RedisSettings(url=url, key_prefix=prefix),
                   politeness=_politeness(raw.get("politeness")), dedupe=dict(dedupe), data_dir=data_dir,
-                  database_url=database_url, retention=_retention(raw.get("retention")))
+                  database_url=database_url, retention=_retention(raw.get("retention")), runs=_runs(raw.get("runs")))
 
 
 def _retention(raw: Any) -> Retention:

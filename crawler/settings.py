@@ -36,7 +36,10 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
 
 COOKIES_ENABLED = False
+# No listening sockets in a crawl: the telnet console and the remote-control HTTP endpoint both run code sent
+# to them (crawler.runner also locks them off above the command line).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) and Scrapy's offsite check (50), so a refused URL is never even asked about.
     "crawler.middlewares.SafetyMiddleware": 40,

@@ -3,12 +3,15 @@ passwords (and TLS) work without ever showing up in logs, `jen inspect` or error
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import pickle
 import shutil
 import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +26,17 @@ from crawler.middlewares import refusal_reason
 from crawler.redisconn import Keys
 from crawler.service import Service
 from replica.testing import RedisServer, free_port, write_replica_config
-from tests.helpers import dead_letters, run_jen, stored_count
+from tests.helpers import clean_env, run_jen, wait_for
+from tests.operating import (
+    ServiceProcess,
+    dead_letter_counts,
+    exported,
+    listening_sockets,
+    one_line_error,
+    replica_config,
+    run_of,
+    wait_for_heartbeat,
+)
 
 
 @pytest.mark.parametrize(
@@ -105,7 +118,7 @@ def test_a_redirect_to_a_host_the_source_does_not_allow_is_refused_and_never_fet
     result = run_jen("crawl", "--here", "--source", "wire", f"http://127.0.0.5:{port}/story/1", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     assert forbidden.hits == []  # never fetched
-    dead = dead_letters(config)
+    dead = exported(config, "dead_letters")
     assert [(d["url"], d["reason"]) for d in dead] == [(f"http://127.0.0.5:{port}/story/1", "refused")]
     assert "127.0.0.6" in dead[0]["detail"]
 
@@ -119,9 +132,9 @@ def test_queue_entries_that_bypass_the_cli_are_still_checked(replica: dict, redi
                  json.dumps({"url": other_outlet}))
     result = run_jen("crawl", "--here", "--source", "justearthnews", "--only-queued", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
-    dead = {d["url"]: d["reason"] for d in dead_letters(config)}
+    dead = {d["url"]: d["reason"] for d in exported(config, "dead_letters")}
     assert dead == {"file:///etc/passwd": "refused", other_outlet: "refused"}
-    assert stored_count(config) == 0
+    assert exported(config) == []
 
 
 class _Boom:
@@ -144,9 +157,8 @@ def test_a_queue_entry_that_is_not_json_is_dead_lettered_not_run(replica: dict, 
     result = run_jen("crawl", "--here", "--source", "wftl", "--config", str(config))
     assert result.returncode == 0, result.stderr[-2000:]
     assert not marker.exists()
-    dead = dead_letters(config)
-    assert [d["reason"] for d in dead] == ["bad_queue_entry", "bad_queue_entry"]
-    assert stored_count(config) == 9  # the crawl itself went on
+    assert dead_letter_counts(config) == {"bad_queue_entry": 2}
+    assert len(exported(config)) == 9  # the crawl itself went on
 
 
 def test_a_trigger_that_is_not_valid_is_dead_lettered_not_run(redis_client: redis.Redis, redis_url: str,
@@ -159,8 +171,7 @@ def test_a_trigger_that_is_not_valid_is_dead_lettered_not_run(redis_client: redi
     service = Service(load_config(config, env={}), str(config), redis_client, "redis://unused")
     for raw in (b"\x80\x04pickled", b'{"source": "nowhere"}', b'{"source": "justearthnews", "urls": "x"}'):
         service.handle_trigger(raw)
-    dead = dead_letters(config)
-    assert [d["reason"] for d in dead] == ["bad_trigger"] * 3
+    assert dead_letter_counts(config) == {"bad_trigger": 3}
     assert service.scheduler.get_jobs() == []
 
 
@@ -242,3 +253,111 @@ def test_log_records_carrying_a_redis_url_are_redacted() -> None:
                                ({"s": "{'REDIS_URL': 'rediss://user:hunter2@redis:6380/0'}"},), None)
     assert RedactingFilter().filter(record)
     assert record.getMessage() == "Overridden settings:\n{'REDIS_URL': 'rediss://user:***@redis:6380/0'}"
+
+
+def test_a_traceback_carrying_a_password_is_redacted_too() -> None:
+    import logging
+
+    from crawler.redaction import RedactingFilter
+
+    try:
+        raise ValueError("invalid hostname: user:s3cret-pw@127.0.0.1")
+    except ValueError:
+        record = logging.LogRecord("scrapy.core.scraper", logging.ERROR, __file__, 1, "Error downloading %s",
+                                   ("<GET http://user:s3cret-pw@127.0.0.1/x>",), sys.exc_info())
+    assert RedactingFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert "s3cret-pw" not in text and "user:***@127.0.0.1" in text and "Traceback" in text
+
+
+# --- 13.6: what listens during a crawl, credentials, settings that cannot work -------------------------------
+@pytest.mark.slow
+def test_nothing_listens_during_a_crawl_started_from_any_directory(replica: dict, redis_url: str,
+                                                                  tmp_path: Path) -> None:
+    """Scrapy 2.19 starts a remote-control HTTP endpoint that runs Python code sent to it (and the telnet
+    console) in every crawl unless told not to; and from outside the checkout the project settings were not
+    loaded at all. Sample the crawl's sockets from /proc all through the crawl: none may be listening."""
+    config = replica_config(tmp_path, replica["base_urls"], redis_url, "listen", download_delay=0.05,
+                            concurrent_requests_per_domain=2)
+    home = tmp_path / "home"
+    home.mkdir()
+    jen = Path(sys.executable).parent / "jen"  # the installed command, as a user runs it, here from tmp_path
+    env = {**clean_env(), "HOME": str(home), "XDG_STATE_HOME": str(home / "state")}
+    crawl = subprocess.Popen([str(jen), "crawl", "--here", "--source", "justearthnews", "--config", str(config)],
+                             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client, keys = redis.Redis.from_url(redis_url), Keys("listen")
+    seen: set[str] = set()
+    samples_while_crawling = 0
+    while crawl.poll() is None:
+        with contextlib.suppress(OSError):  # the process may end between two reads
+            seen.update(listening_sockets(crawl.pid))
+            if client.zcard(keys.inflight_deadlines("justearthnews")):
+                samples_while_crawling += 1
+        time.sleep(0.05)
+    assert crawl.returncode == 0
+    assert samples_while_crawling >= 10  # it really looked while pages were being fetched
+    assert seen == set(), f"listening during a crawl: {seen}"
+    assert not list(home.rglob("*.json"))  # no remote-control job file announcing an endpoint either
+    assert len(exported(config)) == 46  # and the project's pipelines ran, from a directory outside the checkout
+
+
+@pytest.mark.slow
+def test_credentials_in_urls_never_reach_a_log_a_run_record_or_a_dead_letter(
+        replica: dict, redis_url: str, tmp_path: Path) -> None:
+    secret = "pw-K7-never-shown"
+    config = replica_config(tmp_path, replica["base_urls"], redis_url, "creds")
+    client, keys = redis.Redis.from_url(redis_url), Keys("creds")
+    base = replica["base_urls"]["justearthnews"]
+    article = next(p["url"] for p in replica["key"]["pages"] if p["kind"] == "article"
+                   and p["outlet"] == "justearthnews")
+    with_password = article.replace("http://", f"http://editor:{secret}@")
+    here = run_jen("crawl", "--here", "--source", "justearthnews", with_password, article, "--config", str(config))
+    assert here.returncode == 3, here.stderr[-2000:]
+    service = ServiceProcess(config, tmp_path / "service.log")
+    try:
+        wait_for_heartbeat(client, keys, service.pid)
+        waited = run_jen("crawl", "--source", "justearthnews", with_password, article, "--wait", "--timeout", "90",
+                         "--config", str(config))
+        assert waited.returncode == 3, waited.stderr[-2000:]
+        client.rpush(keys.triggers, json.dumps({"id": "pushed", "source": "justearthnews",
+                                                "urls": [with_password, f"{base}:99999/".replace(
+                                                    "http://", f"http://x:{secret}@"), article]}))
+        wait_for(lambda: run_of(client, keys, "pushed").get("exit_code") is not None, 90, "the pushed trigger")
+    finally:
+        assert service.stop() == 0
+    surfaces = {
+        "jen crawl --here": here.stdout + here.stderr,
+        "jen crawl --wait": waited.stdout + waited.stderr,
+        "service log": service.log(),
+        "run logs": "".join(p.read_text() for p in (tmp_path / "data" / "logs" / "runs").glob("*.log*")),
+        "run records": run_jen("inspect", "runs", "--json", "--peek", "50", "--config", str(config)).stdout,
+        "dead letters": json.dumps(exported(config, "dead_letters")),
+    }
+    assert surfaces["dead letters"].count("editor:***@") >= 1
+    for where, text in surfaces.items():
+        assert text, where
+        assert secret not in text, f"the password shows in the {where}"
+
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("sources.justearthnews.schedule.cron", "0 0 30 2 *", "never fires"),
+    ("politeness.concurrent_requests_per_domain", 0, "> 0"),
+    ("politeness.download_timeout", 0, "> 0"),
+    ("sources.justearthnews.workers", 0, "from 1 to"),
+    ("runs.keep", 0, ">= 1"),
+])
+def test_settings_that_cannot_work_are_refused_at_start_with_the_key_named(key: str, value: object, says: str,
+                                                                          tmp_path: Path) -> None:
+    raw = {"sources": {"justearthnews": {"spider": "justearthnews", "base_url": "https://justearthnews.com",
+                                         "allowed_domains": ["justearthnews.com"]}}}
+    *path, last = key.split(".")
+    node = raw
+    for part in path:
+        node = node.setdefault(part, {})
+    node[last] = value
+    config = tmp_path / "c.yaml"
+    config.write_text(yaml.safe_dump(raw))
+    result = run_jen("run", "--config", str(config))
+    assert result.returncode == 2
+    line = one_line_error(result)
+    assert f"'{key}'" in line and says in line

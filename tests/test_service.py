@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import yaml
 
 from crawler.redisconn import Keys
 from replica.testing import write_replica_config
-from tests.helpers import ROOT, dead_letters, run_jen, start_jen, stored_count, stored_records, wait_for
+from tests.helpers import ROOT, run_jen, start_jen, wait_for
+from tests.operating import exported, jen_articles, progress_articles
 
 pytestmark = pytest.mark.slow
 
@@ -64,8 +66,8 @@ def test_schedule_with_short_interval_fires_repeatedly_and_crawls_the_replica(
 
     finished = wait_for(finished_scheduled_runs, timeout=90, what="two scheduled runs")
     assert all(r["source"] == "justearthnews" for r in finished)
-    jen_articles = [p for p in replica["key"]["pages"] if p["kind"] == "article" and p["outlet"] == "justearthnews"]
-    assert stored_count(service_config) == len(jen_articles)
+    stored = Counter(r["canonical_url"] for r in exported(service_config))
+    assert stored == Counter(jen_articles(replica))  # every article, each once
     # The second run found everything already stored: nothing fetched twice, nothing stored twice.
     second = sorted(finished, key=lambda r: r["started_at"])[1]
     assert second["summary"]["skipped_already_stored"] > 0
@@ -103,9 +105,11 @@ def test_inspect_reports_exactly_what_is_in_redis(redis_url: str, service_config
     result = run_jen("inspect", "--json", "--config", str(service_config))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["records"] == stored_count(service_config) > 0
-    assert data["dead_letters"] == len(dead_letters(service_config)) == 3
-    assert data["flagged_copies"] == sum(1 for r in stored_records(service_config) if r["duplicate_of"]) > 0
+    records = exported(service_config)
+    assert data["records"] == len(records) > 0
+    assert data["dead_letters"] == len(exported(service_config, "dead_letters")) == 3
+    assert data["flagged_copies"] == len(exported(service_config, "--flagged"))
+    assert data["flagged_copies"] == sum(1 for r in records if r["duplicate_of"]) > 0
     assert data["sources"]["herald"]["start_urls"] == 1
     assert data["sources"]["justearthnews"]["pending_requests"] == 0
     assert data["service"] is None
@@ -158,21 +162,19 @@ def test_interrupted_crawl_resumes_from_its_redis_queue(replica: dict, redis_url
                                   download_delay=0.15, concurrent_requests_per_domain=1)
     client, keys = redis.Redis.from_url(redis_url), Keys("svc4")
     crawl = start_jen("crawl", "--here", "--source", "justearthnews", "--config", str(config))
-    wait_for(lambda: stored_count(config) >= 5, 60, "the first articles")
+    wait_for(lambda: any(progress_articles(r) >= 5 for r in _runs(client, keys)), 60, "the first articles")
     crawl.send_signal(signal.SIGTERM)  # graceful: in-flight requests finish, the rest stays queued
     out, _ = crawl.communicate(timeout=60)
     assert "finished: shutdown" in out
-    stored_before = stored_count(config)
+    stored_before = len(exported(config))
     assert client.zcard(keys.requests("justearthnews")) > 0
-    expected = {p["canonical_url"] for p in replica["key"]["pages"]
-                if p["kind"] == "article" and p["outlet"] == "justearthnews"}
+    expected = jen_articles(replica)
     assert stored_before < len(expected)
 
     resumed = run_jen("crawl", "--here", "--source", "justearthnews", "--config", str(config), timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "Resuming crawl" in resumed.stderr
-    records = stored_records(config)
-    assert sorted(r["canonical_url"] for r in records) == sorted(expected)
+    assert Counter(r["canonical_url"] for r in exported(config)) == Counter(expected)
     assert client.zcard(keys.requests("justearthnews")) == 0
     assert client.zcard(keys.inflight_deadlines("justearthnews")) == 0
 

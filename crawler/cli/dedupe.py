@@ -15,6 +15,7 @@ import json
 import sys
 from typing import Any
 
+from crawler.cli import EXIT_USAGE, CommandError
 from crawler.config import ConfigError, load_config
 from crawler.redisconn import Keys
 
@@ -49,12 +50,10 @@ def _detector(args: argparse.Namespace, need_redis: bool) -> Any:
     params = DedupeParams(**(config.dedupe if config else {}))
     prefix = args.prefix or Keys(config.redis.key_prefix if config else "jen").dedupe_prefix
     if args.redis or need_redis:
-        from crawler.redisconn import redis_client
+        from crawler.cli import connect_redis
 
-        if args.redis:
-            client = redis_client(args.redis)
-        else:
-            client = redis_client(config.redis.url if config else None, config.data_dir if config else "data")
+        url = args.redis or (config.redis.url if config else None)
+        _, client = connect_redis(url, config.data_dir if config else "data")  # unavailable: one line, exit 6
         return Detector(RedisIndex(client, prefix=prefix, params=params), params)
     return Detector(MemoryIndex(params), params)
 
@@ -62,21 +61,26 @@ def _detector(args: argparse.Namespace, need_redis: bool) -> Any:
 def _records(path: str) -> list[Any]:
     from dedupe import Document
 
-    if path == "-":
-        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
-    # bytes that are not UTF-8 become U+FFFD: the record still gets a decision
-    stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     docs = []
     with stream:
-        for n, line in enumerate(stream, 1):
+        for n, raw in enumerate(stream, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CommandError(f"{path} line {n}: not UTF-8 text (byte {raw[exc.start]:#04x} at column "
+                                   f"{exc.start + 1}): convert the file to UTF-8", EXIT_USAGE) from exc
             if not line.strip():
                 continue
             try:
                 rec = json.loads(line)
-                docs.append(Document(id=str(rec["id"]), text=rec.get("text") or "", published=_published(rec),
+                text = rec.get("text") or ""
+                if not isinstance(text, str):
+                    raise TypeError(f"'text' is {type(text).__name__}, not a string")
+                docs.append(Document(id=str(rec["id"]), text=text, published=_published(rec),
                                      source=rec.get("source"), title=rec.get("title"), url=rec.get("url")))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise SystemExit(f"jen dedupe: {path} line {n}: not a record with 'id' and 'text' ({exc})") from exc
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise CommandError(f"{path} line {n}: not a record with 'id' and 'text' ({exc})", EXIT_USAGE) from exc
     return docs
 
 

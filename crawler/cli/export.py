@@ -42,17 +42,21 @@ def export(records: Any, dead_letters: Any, what: str, flagged_only: bool, out: 
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler.cli import cli_records, cli_redis
     from crawler.failures import DeadLetters
-    from crawler.records import Records
-    from crawler.redisconn import Keys, redis_client, resolve_redis_url
+    from crawler.redisconn import Keys
 
     config = load_config(args.config)
-    redis_url = resolve_redis_url(config.redis.url, config.data_dir)
-    dead_letters = DeadLetters(redis_client(redis_url), Keys(config.redis.key_prefix), config.retention.dead_letters)
-    records = Records.open(config, redis_url)
+    redis_url, client = cli_redis(config)  # an unavailable Redis is one line and exit code 6 within seconds
+    dead_letters = DeadLetters(client, Keys(config.redis.key_prefix), config.retention.dead_letters)
+    records = cli_records(config, redis_url, client)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            count = export(records, dead_letters, args.what, args.flagged, out)
+        try:
+            with open(args.output, "w", encoding="utf-8") as out:
+                count = export(records, dead_letters, args.what, args.flagged, out)
+        except OSError as exc:  # a full or read-only target: named in the one-line message (exit code 7)
+            exc.filename = exc.filename or args.output
+            raise
     else:
         count = export(records, dead_letters, args.what, args.flagged, sys.stdout)
     print(f"exported {count} {args.what.replace('_', ' ')}", file=sys.stderr)

@@ -211,14 +211,13 @@ def print_overview(data: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler.cli import cli_records, cli_redis
     from crawler.failures import DeadLetters
-    from crawler.records import Records
-    from crawler.redisconn import Keys, redis_client, resolve_redis_url
+    from crawler.redisconn import Keys
 
     config = load_config(args.config)
-    redis_url = resolve_redis_url(config.redis.url, config.data_dir)
-    client = redis_client(redis_url)
-    inspector = Inspector(config, client, Records.open(config, redis_url),
+    redis_url, client = cli_redis(config)  # an unavailable Redis is one line and exit code 6 within seconds
+    inspector = Inspector(config, client, cli_records(config, redis_url, client),
                           DeadLetters(client, Keys(config.redis.key_prefix), config.retention.dead_letters))
     if args.queue:
         try:
