@@ -120,6 +120,12 @@ class Keys:
         return f"{self.prefix}:triggers"
 
     @property
+    def triggers_taken(self) -> str:
+        """List of triggers a service has taken but not yet started or refused: a service that dies in between
+        leaves them for the next one."""
+        return f"{self.prefix}:triggers:taken"
+
+    @property
     def runs(self) -> str:
         """Hash: run id -> run summary (JSON)."""
         return f"{self.prefix}:runs"

@@ -380,12 +380,6 @@ class Trigger:
         return json.dumps(self.__dict__)
 
 
-def taken_triggers(keys: Keys) -> str:
-    """List of the triggers a service has taken off `Keys.triggers` and not started yet (a reliable queue: a
-    service that dies leaves them there, and the next one puts them back)."""
-    return f"{keys.triggers}:taken"  # belongs in `Keys` (crawler/redisconn.py) as `triggers_taken`
-
-
 def crawl_command(config_path: str | None, source: str, run_id: str, kind: str, only_queued: bool,
                   worker: int = 0, log_file: Path | None = None, settings: dict[str, str] | None = None
                   ) -> list[str]:
@@ -622,7 +616,7 @@ class Service:
     def recover(self) -> dict[str, dict[str, Any]]:
         """Close the run records a previous service left open, adopt crawls still running, put back the triggers
         it had taken, and say which sources must be crawled again at once (source -> why)."""
-        taken = taken_triggers(self.keys)
+        taken = self.keys.triggers_taken
         while self.client.lmove(taken, self.keys.triggers, "RIGHT", "LEFT") is not None:
             pass  # taken by a service that is gone: handled again, from the head of the list
         pending = set()
@@ -740,7 +734,7 @@ class Service:
                     if urls:
                         pipe.rpush(self.keys.start_urls(source), *(queued_entry(url) for url in urls))
                     if taken is not None:
-                        pipe.lrem(taken_triggers(self.keys), 1, taken)
+                        pipe.lrem(self.keys.triggers_taken, 1, taken)
                     pipe.execute()
             log_file = run_log_path(self.config.data_dir, run_id)
             self._keep(f"run {run_id}", lambda: self.runs.merge(run_id, {
@@ -830,10 +824,10 @@ class Service:
     def handle_trigger(self, raw: bytes) -> None:
         """Start the crawl a trigger asks for; a bad trigger, or a bad URL in one, is dead-lettered, never run.
 
-        ``raw`` is in the taken list (see `taken_triggers`) and leaves it once its run starts or it is refused.
+        ``raw`` is in the taken list (`Keys.triggers_taken`) and leaves it once its run starts or it is refused.
         """
         if self._start_trigger(raw) is False:
-            self.client.lrem(taken_triggers(self.keys), 1, raw)
+            self.client.lrem(self.keys.triggers_taken, 1, raw)
 
     def _start_trigger(self, raw: bytes) -> bool:
         """Submit the trigger's run; False if the trigger is done with (refused, or already run)."""
@@ -885,7 +879,7 @@ class Service:
         return None
 
     def _listen_for_triggers(self) -> None:
-        taken = taken_triggers(self.keys)
+        taken = self.keys.triggers_taken
         errors = 0
         unhandled: list[bytes] = []  # taken, then Redis failed while handling them: back to the list, first
         while not self.stopping.is_set():
@@ -976,7 +970,7 @@ class Service:
         with contextlib.suppress(redis.RedisError):
             for raw in list(self.unstarted.values()):  # not started: back to the head, for the next service
                 with self.client.pipeline(transaction=True) as pipe:
-                    pipe.lrem(taken_triggers(self.keys), 1, raw)
+                    pipe.lrem(self.keys.triggers_taken, 1, raw)
                     pipe.lpush(self.keys.triggers, raw)
                     pipe.execute()
         with contextlib.suppress(redis.RedisError):

@@ -143,7 +143,6 @@ def test_every_kind_of_redis_trouble_is_survived_by_every_service_thread(
         assert "backing off" in log or "retrying" in log  # it said so instead of dying
 
 
-@pytest.mark.xfail(strict=True, reason="needs the crawl's jen/redis_retries stat (issue 13.1, crawl side, the lead)")
 def test_a_run_that_met_redis_errors_says_so_in_its_run_record(replica: dict, own_redis: RedisServer,
                                                                tmp_path: Path) -> None:
     config = replica_config(tmp_path, replica["base_urls"], own_redis.url, "met", download_delay=0.1,

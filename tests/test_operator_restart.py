@@ -23,7 +23,7 @@ import redis
 
 from crawler.config import load_config
 from crawler.redisconn import Keys
-from crawler.service import JsonHash, Service, taken_triggers
+from crawler.service import JsonHash, Service
 from tests.helpers import run_jen, wait_for
 from tests.operating import (
     ServiceProcess,
@@ -239,7 +239,7 @@ def test_a_trigger_taken_by_a_service_that_died_before_starting_it_is_run_by_the
     config = replica_config(tmp_path, replica["base_urls"], redis_url, "taken")
     client, keys = redis.Redis.from_url(redis_url), Keys("taken")
     # What a service killed between taking a trigger and starting its run leaves behind.
-    client.rpush(taken_triggers(keys), json.dumps({"id": "left-behind", "source": "wftl", "urls": []}))
+    client.rpush(keys.triggers_taken, json.dumps({"id": "left-behind", "source": "wftl", "urls": []}))
     service = ServiceProcess(config, tmp_path / "service.log")
     try:
         run = wait_for(lambda: run_of(client, keys, "left-behind").get("exit_code") is not None and
@@ -247,7 +247,7 @@ def test_a_trigger_taken_by_a_service_that_died_before_starting_it_is_run_by_the
     finally:
         assert service.stop() == 0
     assert run["status"] == "finished" and run["summary"]["articles"] == 9
-    assert client.llen(taken_triggers(keys)) == 0 and client.llen(keys.triggers) == 0
+    assert client.llen(keys.triggers_taken) == 0 and client.llen(keys.triggers) == 0
 
 
 def test_schedule_and_run_updates_from_many_threads_lose_nothing(redis_client: redis.Redis, tmp_path: Path) -> None:

@@ -96,8 +96,10 @@ class Inspector:
             "dead_letters_cap": retention.dead_letters,
             "events": client.xlen(keys.record_stream),
             "events_cap": retention.events,
-            "pending_triggers": client.llen(keys.triggers),
+            # waiting for a service, or taken by one and not yet started (a service that died leaves them)
+            "pending_triggers": client.llen(keys.triggers) + client.llen(keys.triggers_taken),
             "runs": client.hlen(keys.runs),
+            "runs_cap": self.config.runs.keep,
             "dedupe_index": self.dedupe_index_size(),
             "schedule": schedule,
             "service": heartbeat if heartbeat else None,
@@ -200,7 +202,7 @@ def print_overview(data: dict[str, Any]) -> None:
     print(f"records stored: {data['records']}   flagged copies: {data['flagged_copies']}   "
           f"dead letters: {data['dead_letters']} (cap {data['dead_letters_cap']})   "
           f"events: {data['events']} (cap {data['events_cap']})   pending triggers: {data['pending_triggers']}   "
-          f"runs: {data['runs']}")
+          f"runs: {data['runs']} (cap {data['runs_cap']})")
     index = data["dedupe_index"]
     print("dedup index: " + ", ".join(f"{k} {v}" for k, v in index.items()))
     print("schedule:")
