@@ -174,8 +174,13 @@ class Outbox:
             await maybe_deferred_to_future(task.deferLater(running_reactor(), 0.05, lambda: None))
         if self.backlog:
             logger.error("%d Redis write(s) could not be done before the crawl ended", self.backlog)
-        running_reactor().removeSystemEventTrigger(self._at_shutdown)  # type: ignore[attr-defined]
-        self.pool.stop()
+        self.close()
+
+    def close(self) -> None:
+        """Stop the thread (a thread pool left running keeps the process from exiting)."""
+        if self.pool.started:
+            running_reactor().removeSystemEventTrigger(self._at_shutdown)  # type: ignore[attr-defined]
+            self.pool.stop()
 
 
 class LeasedPriorityQueue(PriorityQueue):

@@ -97,3 +97,21 @@ def postgres_schema_url(postgres_url: str) -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A thread a test left running (not a daemon) would keep this process from ever exiting, and CI would hang
+    after the summary: name it and end with a failure instead."""
+    import sys
+    import threading
+
+    left = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    for thread in left:
+        thread.join(timeout=5)
+    left = [t for t in left if t.is_alive()]
+    if left:
+        names = ", ".join(sorted(t.name for t in left))
+        print(f"\ntests left threads running that would keep the process from exiting: {names}", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(3)

@@ -150,7 +150,9 @@ def test_a_run_that_met_redis_errors_says_so_in_its_run_record(replica: dict, ow
     client, keys = redis.Redis.from_url(own_redis.url), Keys("met")
     from tests.helpers import start_jen
 
-    crawl = start_jen("crawl", "--here", "--source", "justearthnews", "--config", str(config))
+    # A request taken while a reply timed out comes back when its lease ends: a short lease, a short test.
+    crawl = start_jen("crawl", "--here", "--source", "justearthnews", "--config", str(config),
+                      "-s", "JEN_QUEUE_LEASE_SECONDS=15")
     wait_for(lambda: client.zcard(keys.requests("justearthnews")) > 5, 60, "a queue")
     with BusyRedis(own_redis.url, seconds=8):  # past busy-reply-threshold (5 s): real BUSY replies
         pass

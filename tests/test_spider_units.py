@@ -84,12 +84,16 @@ def test_a_callback_that_raises_becomes_a_failure_whose_storing_releases_its_lea
     request = Request(f"{BASE}/sections/world/", meta={LEASE_META: "token-1", "via": "start"})
     response = HtmlResponse(request.url, body=b"<html></html>", encoding="utf-8", request=request)
     keeper = LeaseKeeper.from_crawler(crawler)
-    [failure] = keeper.process_spider_exception(response, ValueError("boom"))
-    assert isinstance(failure, FetchFailure)
-    assert (failure.reason, failure.url) == ("spider_error", request.url)
-    assert "boom" in failure.detail
-    assert client.zscore(keys.inflight_deadlines(spider.name), "token-1")  # held until the failure is stored
-    crawler.signals.send_catch_log(signals.item_scraped, item=failure, response=response, spider=spider)
-    # Released off the reactor thread, by the keeper's Redis outbox.
-    wait_for(lambda: client.zscore(keys.inflight_deadlines(spider.name), "token-1") is None, 10, "the lease to end")
-    assert not client.hexists(keys.inflight_payloads(spider.name), "token-1")
+    try:
+        [failure] = keeper.process_spider_exception(response, ValueError("boom"))
+        assert isinstance(failure, FetchFailure)
+        assert (failure.reason, failure.url) == ("spider_error", request.url)
+        assert "boom" in failure.detail
+        assert client.zscore(keys.inflight_deadlines(spider.name), "token-1")  # held until the failure is stored
+        crawler.signals.send_catch_log(signals.item_scraped, item=failure, response=response, spider=spider)
+        # Released off the reactor thread, by the keeper's Redis outbox.
+        wait_for(lambda: client.zscore(keys.inflight_deadlines(spider.name), "token-1") is None, 10,
+                 "the lease to end")
+        assert not client.hexists(keys.inflight_payloads(spider.name), "token-1")
+    finally:
+        keeper.outbox.close()  # no reactor runs here to stop its thread, which would keep pytest from exiting
