@@ -6,6 +6,7 @@ of the replica by a real `jen run` that serves the view (web.port), with a priva
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import time
@@ -360,9 +361,32 @@ def test_jen_web_off_loopback_needs_the_token_and_then_every_request_does(view: 
         with pytest.raises(urllib.error.HTTPError) as wrong:
             _get(there, "/", Authorization="Bearer not-the-token-at-all")
         assert wrong.value.code == 401
+        # a browser opens it once with ?token=: a cookie, and the token is dropped from the address
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", f"/dead-letters?reason=http_404&token={TOKEN}")
+        answer = connection.getresponse()
+        cookie = answer.getheader("set-cookie").split(";")[0]
+        assert answer.status == 303 and answer.getheader("location") == "/dead-letters?reason=http_404"
+        connection.close()
+        assert "http_404" in _get(there, "/dead-letters?reason=http_404", Cookie=cookie)
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_jen_run_whose_web_port_is_taken_stops_at_start_with_one_line_and_claims_nothing(view: dict) -> None:
+    raw = yaml.safe_load(view["config"].read_text())
+    raw["redis"]["key_prefix"] = "webview-taken"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        raw["web"] = {"port": taken.getsockname()[1]}
+        config = view["tmp"] / "taken.yaml"
+        config.write_text(yaml.safe_dump(raw))
+        result = run_jen("run", "--config", str(config), timeout=60)
+    assert result.returncode == 2
+    assert "cannot listen on 127.0.0.1" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not view["client"].exists(Keys("webview-taken").service_heartbeat)
 
 
 # --- pure logic ------------------------------------------------------------------------------------------
