@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -183,7 +183,7 @@ def create_app(data: WebData) -> FastAPI:
                      published_to: str = "") -> Response:
         if id.strip():
             if data.records.store.get(id.strip()) is not None:
-                return RedirectResponse(f"/records/{id.strip()}", status_code=303)
+                return RedirectResponse(f"/records/{quote(id.strip(), safe='/:')}", status_code=303)
             return page(request, "records.html", 404, found=[], error=f"no stored record has the id {id.strip()!r}",
                         query={"id": id, "q": q, "source": source, "published_from": published_from,
                                "published_to": published_to}, sources=list(data.config.sources))
