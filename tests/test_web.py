@@ -182,6 +182,21 @@ def test_crawl_now_is_rate_limited_per_source(view: dict, page: Any) -> None:
     assert view["client"].llen(view["keys"].triggers) == 0
 
 
+def test_crawl_now_without_a_running_service_says_so_and_queues_nothing(view: dict) -> None:
+    from crawler.config import load_config
+    from crawler.web.app import WebData, crawl
+
+    raw = yaml.safe_load(view["config"].read_text())
+    raw["redis"]["key_prefix"] = "webview-idle"  # the same Redis, a prefix no service runs for
+    idle = view["tmp"] / "idle.yaml"
+    idle.write_text(yaml.safe_dump(raw))
+    config = load_config(idle, env={})
+    status, messages, runs = crawl(WebData.open(config, config.redis.url, view["client"]), "herald", [])
+    assert (status, runs) == (409, [])
+    assert messages == ["no service is running (start `jen run`)"]
+    assert not view["client"].exists(Keys("webview-idle").triggers)
+
+
 def test_a_post_without_the_csrf_token_changes_nothing(view: dict) -> None:
     request = urllib.request.Request(view["base"] + "/crawl", data=b"source=herald", method="POST",
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
