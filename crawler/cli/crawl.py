@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.cli.run import extra_settings
     from crawler.config import load_config
     from crawler.redisconn import Keys
+
     config = load_config(args.config)
     sources = args.source or list(config.sources)
     for name in sources:

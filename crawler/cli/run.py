@@ -87,7 +87,11 @@ def run_service(args: argparse.Namespace) -> int:
     except ServiceAlreadyRunning as exc:
         raise CommandError(str(exc), EXIT_ALREADY_RUNNING) from exc
     logging.getLogger("jen.service").info("Redis at %s", redact_url(redis_url))
-    web = start_web_view(config, redis_url, probe)
+    try:
+        web = start_web_view(config, redis_url, probe)
+    except BaseException:
+        service.stop()  # releases the claim it just made
+        raise
     try:
         service.serve_forever()
     finally:
