@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/jen demo
 
+# The web view's browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
 test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "note: chromium could not be installed; the web view's browser tests will be skipped"
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

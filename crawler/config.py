@@ -84,6 +84,39 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The ``web:`` section: where the operator's web view listens (``jen web``; ``jen run`` when ``port`` is set)."""
+
+    host: str = "127.0.0.1"
+    port: int | None = None  # None: `jen run` serves no web view (`jen web` then listens on DEFAULT_WEB_PORT)
+    # Required when host is not a loopback address (JEN_WEB_TOKEN overrides); kept out of repr().
+    token: str | None = field(default=None, repr=False)
+    crawl_now_per_minute: int = 2  # Crawl now presses accepted per source and minute
+
+
+DEFAULT_WEB_PORT = 8765
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``: an address only this machine can reach."""
+    import ipaddress
+
+    if host.strip().lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_web_binding(host: str, token: str | None) -> None:
+    """A web view bound to an address other machines can reach must ask for a token."""
+    if not is_loopback(host) and not token:
+        raise ConfigError("web.token", None, f"a token (web.token or JEN_WEB_TOKEN) when the web view listens on "
+                                             f"{host!r}, which is not a loopback address")
+
+
+@dataclass(frozen=True)
 class Config:
     sources: dict[str, Source]
     redis: RedisSettings = field(default_factory=RedisSettings)
@@ -93,6 +126,7 @@ class Config:
     database_url: str | None = None  # None: the embedded SQLite file <data_dir>/records.sqlite3
     retention: Retention = field(default_factory=Retention)
     runs: RunSettings = field(default_factory=RunSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     def source(self, name: str) -> Source:
         if name not in self.sources:
@@ -234,6 +268,23 @@ def _runs(raw: Any) -> RunSettings:
     return RunSettings(**{name: _whole_number(f"runs.{name}", value, minimum=1) for name, value in raw.items()})
 
 
+def _web(raw: Any, env: dict[str, str]) -> WebSettings:
+    raw = _check_keys("web", raw, set(WebSettings.__dataclass_fields__))
+    host = _typed("web.host", raw.get("host", "127.0.0.1"), str, "an address to listen on, e.g. 127.0.0.1")
+    if not host.strip():
+        raise ConfigError("web.host", host, "an address to listen on, e.g. 127.0.0.1")
+    port = raw.get("port")
+    if port is not None:
+        port = _whole_number("web.port", port, minimum=1, maximum=65535)
+    token = env.get("JEN_WEB_TOKEN") or raw.get("token")
+    if token is not None and (not isinstance(token, str) or len(token) < 16):
+        raise ConfigError("JEN_WEB_TOKEN" if env.get("JEN_WEB_TOKEN") else "web.token", "***",
+                          "a secret of at least 16 characters, or null")
+    rate = _whole_number("web.crawl_now_per_minute", raw.get("crawl_now_per_minute", 2), minimum=1, maximum=600)
+    check_web_binding(host, token)
+    return WebSettings(host=host, port=port, token=token, crawl_now_per_minute=rate)
+
+
 def _politeness(raw: Any) -> Politeness:
     defaults = Politeness()
     raw = _check_keys("politeness", raw, set(Politeness.__dataclass_fields__))
@@ -270,7 +321,7 @@ def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
     """Validate a parsed YAML document and apply environment overrides (``REDIS_URL``)."""
     env = dict(os.environ) if env is None else env
     raw = _check_keys("", raw, {"sources", "redis", "politeness", "dedupe", "data_dir", "database", "retention",
-                                "runs"})
+                                "runs", "web"})
     sources_raw = raw.get("sources")
     if not isinstance(sources_raw, dict) or not sources_raw:
         raise ConfigError("sources", sources_raw, "a mapping of source name to source settings")
@@ -300,7 +351,8 @@ def parse_config(raw: Any, env: dict[str, str] | None = None) -> Config:
                           "a postgresql:// URL, a sqlite:/// file URL, or null for the embedded SQLite file")
     return Config(sources=sources, redis=RedisSettings(url=url, key_prefix=prefix),
                   politeness=_politeness(raw.get("politeness")), dedupe=dict(dedupe), data_dir=data_dir,
-                  database_url=database_url, retention=_retention(raw.get("retention")), runs=_runs(raw.get("runs")))
+                  database_url=database_url, retention=_retention(raw.get("retention")), runs=_runs(raw.get("runs")),
+                  web=_web(raw.get("web"), env))
 
 
 def _retention(raw: Any) -> Retention:

@@ -139,6 +139,11 @@ class Keys:
     def service_heartbeat(self) -> str:
         return f"{self.prefix}:service:heartbeat"
 
+    # --- web view
+    def crawl_now_window(self, source: str) -> str:
+        """Counter with a TTL: Crawl now presses for this source in the current minute (the rate limit)."""
+        return f"{self.prefix}:web:crawl_now:{source}"
+
     # --- dedup index: the dedupe package takes this prefix and names its own keys under it
     @property
     def dedupe_prefix(self) -> str:

@@ -5,7 +5,8 @@
    crawl runs once at start;
 3. sends one manual trigger (``jen crawl --source justearthnews URL --wait``) for the seed article;
 4. prints the queues (``jen inspect``) and the clusters of syndicated copies found (``jen dupes``),
-   and checks them against the replica's answer key.
+   and checks them against the replica's answer key;
+5. ends with the command that opens the web view on what was found (``jen web``), and its address.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from crawler.config import load_config
+from crawler.cli.web import view_address
+from crawler.config import DEFAULT_WEB_PORT, WebSettings, load_config
 from crawler.records import Records
 from crawler.redisconn import EmbeddedRedis, Keys, redis_client
 from replica.answer_key import answer_key
@@ -105,6 +107,9 @@ def run_demo(data_dir: Path, timeout: float) -> int:
             _check_against_key(Records.open(load_config(config_path, env={}), redis_url), key)
             print(f"5. look around: jen inspect --config {config_path}   (records stay in {database}, the queues "
                   f"in the embedded Redis under {data_dir}; `jen redis stop` stops it)")
+            web = WebSettings()
+            print(f"6. the web view (queues, runs, dead letters, records, copies side by side): jen web --config "
+                  f"{config_path}   then open {view_address(web.host, web.port or DEFAULT_WEB_PORT)}copies")
         finally:
             service.send_signal(signal.SIGTERM)
             try:

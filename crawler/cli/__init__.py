@@ -69,6 +69,7 @@ COMMANDS = {
     "clean": Command("crawler.cli.clean", "clean article pages (files or URLs) into records"),
     "dedupe": Command("crawler.cli.dedupe", "flag syndicated copies in a JSONL file of articles"),
     "dupes": Command("crawler.cli.dedupe", "list the clusters of copies stored in Redis"),
+    "web": Command("crawler.cli.web", "the operator's web view: queues, runs, crawl now, records, copies"),
     "demo": Command("crawler.cli.demo", "serve the replica, run the service on it, show what it found"),
 }
 

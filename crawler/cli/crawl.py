@@ -75,7 +75,6 @@ def run(args: argparse.Namespace) -> int:
     from crawler.cli.run import extra_settings
     from crawler.config import load_config
     from crawler.redisconn import Keys
-    from crawler.service import dead_letter_urls, split_urls
 
     config = load_config(args.config)
     sources = args.source or list(config.sources)
@@ -87,25 +86,54 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--wait follows a crawl of the service; --here crawls in the foreground already",
                            EXIT_USAGE)
     extra = extra_settings(args.set)
-    good, bad = split_urls(config.source(sources[0]), args.urls) if args.urls else ([], [])
     redis_url, client = cli_redis(config)
     keys = Keys(config.redis.key_prefix)
-    if bad:
-        from crawler.redaction import redact_url
-
-        for url, reason, detail in bad:
-            print(f"refused {redact_url(url)}: {redact_url(detail)} ({reason}; dead-lettered)", file=sys.stderr)
-        dead_letter_urls(client, keys, sources[0], bad, "jen crawl", config.retention.dead_letters)
-        if not good:
-            return EXIT_URLS_REFUSED
+    good, refused = refuse_urls(config, client, keys, sources[0], args.urls, "jen crawl")
+    for line in refused:
+        print(line, file=sys.stderr)
+    if refused and not good:
+        return EXIT_URLS_REFUSED
     if args.here or args.run_id:
         code = _crawl_here(args, config, sources, good, redis_url, client, keys, extra)
     else:
         if not service_alive(client, keys):
-            raise CommandError("no service is running (start `jen run`), or use --here to crawl in the foreground",
-                               EXIT_NO_SERVICE)
+            raise CommandError(NO_SERVICE_MESSAGE, EXIT_NO_SERVICE)
         code = _trigger(args, sources, good, client, keys)
-    return EXIT_URLS_REFUSED if bad and code == 0 else code
+    return EXIT_URLS_REFUSED if refused and code == 0 else code
+
+
+def refusal_line(url: str, reason: str, detail: str) -> str:
+    """What an operator is told about a URL that is refused (`jen crawl` on stderr, the web view on its page)."""
+    from crawler.redaction import redact_url
+
+    return f"refused {redact_url(url)}: {redact_url(detail)} ({reason}; dead-lettered)"
+
+
+def refuse_urls(config: Any, client: Any, keys: Any, source: str, urls: list[str], via: str
+                ) -> tuple[list[str], list[str]]:
+    """(the URLs that may be crawled, one `refusal_line` per refused one); the refused are dead-lettered.
+
+    The one check of operators' URLs, for `jen crawl` and the web view's Crawl now alike."""
+    from crawler.service import dead_letter_urls, split_urls
+
+    good, bad = split_urls(config.source(source), urls) if urls else ([], [])
+    if bad:
+        dead_letter_urls(client, keys, source, bad, via, config.retention.dead_letters)
+    return good, [refusal_line(*entry) for entry in bad]
+
+
+def queue_triggers(client: Any, keys: Any, sources: list[str], urls: list[str]) -> list[Any]:
+    """Queue one manual trigger per source for the running service (the `jen crawl` path); returns them."""
+    from crawler.service import Trigger, iso, new_run_id, now_utc
+
+    triggers = [Trigger(id=new_run_id(), source=name, urls=list(urls), requested_at=iso(now_utc()) or "")
+                for name in sources]
+    for trigger in triggers:
+        client.rpush(keys.triggers, trigger.to_json())
+    return triggers
+
+
+NO_SERVICE_MESSAGE = "no service is running (start `jen run`), or use --here to crawl in the foreground"
 
 
 def _crawl_here(args: argparse.Namespace, config: Any, sources: list[str], urls: list[str], redis_url: str,
@@ -204,12 +232,8 @@ def check_writable(client: Any, keys: Any) -> None:
 
 
 def _trigger(args: argparse.Namespace, sources: list[str], urls: list[str], client: Any, keys: Any) -> int:
-    from crawler.service import Trigger, iso, new_run_id, now_utc
-
-    triggers = [Trigger(id=new_run_id(), source=name, urls=list(urls), requested_at=iso(now_utc()) or "")
-                for name in sources]
+    triggers = queue_triggers(client, keys, sources, urls)
     for trigger in triggers:
-        client.rpush(keys.triggers, trigger.to_json())
         print(f"queued run {trigger.id} for {trigger.source}", flush=True)
     if not args.wait:
         return 0

@@ -78,13 +78,39 @@ def run_service(args: argparse.Namespace) -> int:
     service = Service(config, args.config or None, redis_client(redis_url), redis_url,
                       misfire_grace_seconds=args.misfire_grace, stop_grace_seconds=args.stop_grace,
                       crawl_settings=settings)
+    if config.web.port:  # a web view that cannot listen stops the service before it claims anything
+        from crawler.cli.web import check_can_listen
+
+        check_can_listen(config.web.host, config.web.port)
     try:
         service.claim()  # before anything else: a second `jen run` stops here, with one line
     except ServiceAlreadyRunning as exc:
         raise CommandError(str(exc), EXIT_ALREADY_RUNNING) from exc
     logging.getLogger("jen.service").info("Redis at %s", redact_url(redis_url))
-    service.serve_forever()
+    try:
+        web = start_web_view(config, redis_url, probe)
+    except BaseException:
+        service.stop()  # releases the claim it just made
+        raise
+    try:
+        service.serve_forever()
+    finally:
+        if web is not None:
+            web.should_exit = True
     return EXIT_FAILED if service.lost_claim else 0
+
+
+def start_web_view(config: Any, redis_url: str, client: Any) -> Any:
+    """With ``web.port`` set, the web view in a thread of the service (its reads use ``client``, a command's short
+    waits); returns the uvicorn server, or None."""
+    if not config.web.port:
+        return None
+    from crawler.cli.web import build_app, view_address
+    from crawler.web import serve_in_thread
+
+    server = serve_in_thread(build_app(config, redis_url, client), config.web.host, config.web.port)
+    logging.getLogger("jen.service").info("web view at %s", view_address(config.web.host, config.web.port))
+    return server
 
 
 def check_data_dir(config: Any) -> None:
