@@ -18,12 +18,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/jen demo
 
+# Two test processes, one per core: most tests wait on crawls, servers and subprocesses; a file's tests stay
+# together (--dist loadfile) so its module fixtures (one crawl, one browser) are made once.
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
 # The web view's browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| echo "note: chromium could not be installed; the web view's browser tests will be skipped"
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
