@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -42,6 +43,16 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
 def _no_proxy() -> None:
     # The replica is on loopback; a proxy set in the environment must not intercept it.
     os.environ["NO_PROXY"] = os.environ.get("NO_PROXY", "") + ",127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,localhost"
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[Any, dict]]:
+    """The replica on its own port for one test module, with its answer key (for tests of the site itself)."""
+    from replica import ReplicaServer, answer_key, build_site
+
+    site = build_site()
+    with ReplicaServer(site) as server:
+        yield server, answer_key(site, server.base_urls)
 
 
 @pytest.fixture(scope="session")

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import http.client
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
 
-from replica.answer_key import answer_key, by_url
+from replica.answer_key import by_url
 from replica.server import ReplicaServer
-from replica.site import build_site
+from tests.helpers import http_get
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_c63315699bf4d3ef.txt"
 BLOCK_TAGS = {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure",
@@ -54,24 +52,6 @@ def visible_lines(container: lxml.html.HtmlElement) -> list[str]:
     return lines
 
 
-def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    try:
-        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
-        resp = conn.getresponse()
-        return resp.status, resp.read()
-    finally:
-        conn.close()
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[ReplicaServer, dict]]:
-    site = build_site()
-    with ReplicaServer(site) as server:
-        yield server, answer_key(site, server.base_urls)
-
-
 @pytest.fixture(scope="module")
 def seed_entry(served: tuple[ReplicaServer, dict]) -> dict:
     _, key = served
@@ -80,7 +60,7 @@ def seed_entry(served: tuple[ReplicaServer, dict]) -> dict:
 
 @pytest.mark.skipif(not SEED_FILE.exists(), reason=f"seed file not found at {SEED_FILE} (../shared missing)")
 def test_seed_page_text_matches_the_seed_file_line_by_line(seed_entry: dict) -> None:
-    status, body = http_get(seed_entry["url"])
+    status, _, body = http_get(seed_entry["url"])
     assert status == 200
     doc = lxml.html.fromstring(body)
     article = doc.xpath("//article")[0]
@@ -94,7 +74,7 @@ def test_seed_page_text_matches_the_seed_file_line_by_line(seed_entry: dict) -> 
 def test_seed_page_head_and_links_work_on_any_host(served: tuple[ReplicaServer, dict], seed_entry: dict) -> None:
     server, _ = served
     assert urlsplit(seed_entry["url"]).path.startswith("/people-details/HC/6181/")
-    status, body = http_get(seed_entry["url"], headers={"Host": f"localhost:{server.port}"})
+    status, _, body = http_get(seed_entry["url"], headers={"Host": f"localhost:{server.port}"})
     assert status == 200
     doc = lxml.html.fromstring(body)
     assert doc.findtext(".//title") == f"{seed_entry['title']} | Just Earth News"
@@ -106,7 +86,7 @@ def test_seed_page_head_and_links_work_on_any_host(served: tuple[ReplicaServer, 
     # The Print link leads to the print page of the same article.
     print_href = doc.xpath("//a[text()='Print']/@href")[0]
     assert print_href == "/print/HC/6181/P"
-    status, printed = http_get(seed_entry["url"].split("/people-details")[0] + print_href)
+    status, _, printed = http_get(seed_entry["url"].split("/people-details")[0] + print_href)
     assert status == 200 and b"{image_1}" in printed and b"{image_4}" in printed
 
 
@@ -114,7 +94,7 @@ def test_seed_sidebar_headlines_link_to_their_own_articles(served: tuple[Replica
                                                            seed_entry: dict) -> None:
     server, key = served
     pages = by_url(key)
-    status, body = http_get(seed_entry["url"])
+    status, _, body = http_get(seed_entry["url"])
     doc = lxml.html.fromstring(body)
     links = doc.xpath("//article//ul/li/a")
     assert [a.text_content() for a in links] == seed_entry["sidebar_headlines"]
@@ -123,7 +103,7 @@ def test_seed_sidebar_headlines_link_to_their_own_articles(served: tuple[Replica
     for a in links:
         target = pages[base + a.get("href")]
         assert target["kind"] == "article" and target["title"] == a.text_content()
-        status, page = http_get(target["url"])
+        status, _, page = http_get(target["url"])
         assert status == 200
         assert lxml.html.fromstring(page).xpath("//h1")[0].text_content() == a.text_content()
     # None of them is part of the expected clean body.

@@ -14,7 +14,6 @@ import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -29,28 +28,10 @@ from replica.answer_key import answer_key, articles, by_url
 from replica.config import replica_config
 from replica.server import ReplicaServer
 from replica.site import build_site
+from tests.helpers import http_get
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def http_get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) -> tuple[int, dict, bytes]:
-    """One real GET, redirects not followed."""
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    try:
-        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
-        resp = conn.getresponse()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
-    finally:
-        conn.close()
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[ReplicaServer, dict]]:
-    site = build_site()
-    with ReplicaServer(site) as server:
-        yield server, answer_key(site, server.base_urls)
 
 
 def test_every_answer_key_page_answers_with_its_status_kind_and_canonical(served: tuple[ReplicaServer, dict]) -> None:

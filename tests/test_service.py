@@ -43,9 +43,14 @@ def _runs(client: redis.Redis, keys: Keys) -> list[dict]:
 
 @pytest.fixture
 def service_config(replica: dict, redis_url: str, tmp_path: Path) -> Path:
-    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="svc", redis_url=redis_url)
+    return scheduled_config(replica, redis_url, tmp_path, "svc", "4s")
+
+
+def scheduled_config(replica: dict, redis_url: str, tmp_path: Path, prefix: str, interval: str) -> Path:
+    """A replica config whose Just Earth News source runs every ``interval``."""
+    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix=prefix, redis_url=redis_url)
     raw = yaml.safe_load(config.read_text())
-    raw["sources"]["justearthnews"]["schedule"] = {"interval": "4s"}
+    raw["sources"]["justearthnews"]["schedule"] = {"interval": interval}
     config.write_text(yaml.safe_dump(raw))
     return config
 
@@ -121,10 +126,7 @@ def test_inspect_reports_exactly_what_is_in_redis(redis_url: str, service_config
 
 
 def test_restarted_service_keeps_its_schedule(replica: dict, redis_url: str, tmp_path: Path) -> None:
-    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="svc2", redis_url=redis_url)
-    raw = yaml.safe_load(config.read_text())
-    raw["sources"]["justearthnews"]["schedule"] = {"interval": "1h"}
-    config.write_text(yaml.safe_dump(raw))
+    config = scheduled_config(replica, redis_url, tmp_path, "svc2", "1h")
     client, keys = redis.Redis.from_url(redis_url), Keys("svc2")
     first = ServiceProcess(config, tmp_path / "first.log")
     wait_for(lambda: [r for r in _runs(client, keys) if r.get("exit_code") is not None], 90, "the first run")
@@ -141,10 +143,7 @@ def test_restarted_service_keeps_its_schedule(replica: dict, redis_url: str, tmp
 
 
 def test_missed_run_while_down_runs_once_at_restart(replica: dict, redis_url: str, tmp_path: Path) -> None:
-    config = write_replica_config(tmp_path / "config.yaml", replica["base_urls"], prefix="svc3", redis_url=redis_url)
-    raw = yaml.safe_load(config.read_text())
-    raw["sources"]["justearthnews"]["schedule"] = {"interval": "1h"}
-    config.write_text(yaml.safe_dump(raw))
+    config = scheduled_config(replica, redis_url, tmp_path, "svc3", "1h")
     client, keys = redis.Redis.from_url(redis_url), Keys("svc3")
     # The service was down when runs were due three hours ago: they coalesce into one run now.
     client.hset(keys.schedule, "justearthnews", json.dumps({"next_run": "2020-01-01T00:00:00+00:00"}))
