@@ -89,19 +89,9 @@ class Keys:
 
     # --- stored output
     @property
-    def records(self) -> str:
-        """Hash: article id -> clean, flagged record (JSON). One entry per article, ever."""
-        return f"{self.prefix}:records"
-
-    @property
     def record_stream(self) -> str:
-        """Stream of record ids as they are stored or revised, for consumers."""
+        """Stream of recent events (record ids as they are stored), for live consumers; capped (retention.events)."""
         return f"{self.prefix}:records:stream"
-
-    @property
-    def flagged(self) -> str:
-        """Set of the ids of stored records flagged as syndicated copies."""
-        return f"{self.prefix}:records:flagged"
 
     @property
     def dead_letters(self) -> str:

@@ -21,6 +21,7 @@ import jinja2
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from crawler.config import Config
@@ -162,7 +163,8 @@ def create_app(data: WebData) -> FastAPI:
                                                                    "reload the page and press again"], runs=[])
         source = form.get("source", "")
         urls = [u.strip() for u in form.get("urls", "").split() if u.strip()]
-        status, errors, runs = crawl(data, source, urls)
+        # Off the event loop: Redis calls may wait out a busy or restarting Redis (the client retries).
+        status, errors, runs = await run_in_threadpool(crawl, data, source, urls)
         return page(request, "crawl_result.html", status, errors=errors, runs=runs, source=source)
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
