@@ -16,6 +16,15 @@ ROOT = Path(__file__).resolve().parents[1]
 T = TypeVar("T")
 
 
+def shared_file(*parts: str) -> Path:
+    """A file of the team's shared directory, read in place: ``JEN_SHARED_DIR``, ``../shared`` beside the
+    checkout, or ``/work/shared`` (where a clone elsewhere still finds it); the first that has it."""
+    for base in (os.environ.get("JEN_SHARED_DIR"), ROOT.parent / "shared", "/work/shared"):
+        if base and Path(base, *parts).exists():
+            return Path(base, *parts)
+    return Path(ROOT.parent, "shared", *parts)
+
+
 def clean_env() -> dict[str, str]:
     """This environment without REDIS_URL / JEN_CONFIG, so each test's config file decides."""
     return {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JEN_CONFIG")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -10,9 +9,9 @@ import pytest
 
 from replica.answer_key import by_url
 from replica.server import ReplicaServer
-from tests.helpers import http_get
+from tests.helpers import http_get, shared_file
 
-SEED_FILE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_c63315699bf4d3ef.txt"
+SEED_FILE = shared_file("seed", "000_c63315699bf4d3ef.txt")
 BLOCK_TAGS = {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure",
               "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
               "pre", "section", "table", "tr", "ul", "br"}
@@ -58,7 +57,7 @@ def seed_entry(served: tuple[ReplicaServer, dict]) -> dict:
     return next(p for p in key["pages"] if p["kind"] == "article" and p["id"] == key["seed_id"])
 
 
-@pytest.mark.skipif(not SEED_FILE.exists(), reason=f"seed file not found at {SEED_FILE} (../shared missing)")
+@pytest.mark.skipif(not SEED_FILE.exists(), reason=f"seed file not found at {SEED_FILE} (no shared directory found)")
 def test_seed_page_text_matches_the_seed_file_line_by_line(seed_entry: dict) -> None:
     status, _, body = http_get(seed_entry["url"])
     assert status == 200

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -25,8 +24,9 @@ from replica.stories import (
     cluster_members,
     original_of,
 )
+from tests.helpers import shared_file
 
-SEED_FILE = Path(__file__).parents[2] / "shared" / "seed" / "000_c63315699bf4d3ef.txt"
+SEED_FILE = shared_file("seed", "000_c63315699bf4d3ef.txt")
 IST = timedelta(hours=5, minutes=30)
 SEED_SIDEBAR = (
     "Pakistan: Balochistan bomb blast leaves eight people, including 7 Levis personnel, injured",
@@ -49,7 +49,7 @@ def _containment(a: Story, b: Story) -> float:
 
 def _seed_lines() -> list[str]:
     if not SEED_FILE.exists():
-        pytest.skip(f"seed file not found at {SEED_FILE} (the shared directory is not beside the repo)")
+        pytest.skip(f"seed file not found at {SEED_FILE} (no shared directory found)")
     return SEED_FILE.read_text(encoding="utf-8").splitlines()
 
 

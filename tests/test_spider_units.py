@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import redis
 import yaml
 from scrapy.http import HtmlResponse
@@ -97,3 +98,28 @@ def test_a_callback_that_raises_becomes_a_failure_whose_storing_releases_its_lea
         assert not client.hexists(keys.inflight_payloads(spider.name), "token-1")
     finally:
         keeper.outbox.close()  # no reactor runs here to stop its thread, which would keep pytest from exiting
+
+
+def test_a_crawl_is_not_closed_while_requests_are_still_on_their_way_to_its_queue(redis_url: str) -> None:
+    import threading
+
+    from scrapy.exceptions import DontCloseSpider
+
+    from crawler.queues import LeaseKeeper
+
+    crawler = get_crawler(JustEarthNewsSpider, {"JEN_BASE_URL": BASE, "JEN_REDIS_URL": redis_url,
+                                                "JEN_KEY_PREFIX": "idle", "REDIS_URL": redis_url,
+                                                "REDIS_PARAMS": {"redis_cls": "crawler.redisconn.ScrapyRedisClients"}})
+    spider = JustEarthNewsSpider.from_crawler(crawler)
+    crawler.spider = spider
+    keeper = LeaseKeeper.from_crawler(crawler)
+    on_its_way = threading.Event()
+    try:
+        spider.spider_idle()  # nothing queued, nothing in flight, nothing being written: the crawl may close
+        # A request pushed behind other writes (the ack of the page it came from, say) is not in Redis yet.
+        keeper.outbox.send(on_its_way.wait, 10)
+        with pytest.raises(DontCloseSpider):
+            spider.spider_idle()
+    finally:
+        on_its_way.set()
+        keeper.outbox.close()
