@@ -9,8 +9,10 @@
   once; one that failed, or whose process died, ``JEN_MAX_ATTEMPTS`` times is dead-lettered with the last
   error, so a poison page can never keep a crawl from finishing.
 * `Leases` holds every Redis operation on leases; `LeaseKeeper` decides when a lease ends. A lease is held by
-  its callback while the callback runs and by every item the callback yields until the item has left the
-  pipelines; it is acknowledged when nothing holds it any more. A retried or redirected request carries its
+  its callback while the callback runs, by every item the callback yields until the item has left the
+  pipelines, and by every request it yields until that request is queued (or turned away): Scrapy takes a
+  callback's output ahead of scheduling it, so a page acknowledged at the end of its output could lose its last
+  links to a kill. It is acknowledged when nothing holds it any more. A retried or redirected request carries its
   parent's lease: pushing it releases the parent's lease in the same transaction, so the page is never queued
   twice nor lost in between.
 * Nothing here makes the reactor thread wait on Redis: the scheduler's calls (pop, push, the dupefilter) use a
@@ -213,18 +215,23 @@ class LeasedPriorityQueue(PriorityQueue):
         except (TypeError, ValueError) as exc:  # never lose a request silently
             logger.error("request %s cannot be queued as JSON: %s", request.url, exc)
             self._dead_letter(repr(request.to_dict(spider=self.spider))[:2000], exc, request.url)
+            if self.keeper is not None:
+                self.keeper.request_handed_over(request)  # recorded (in the outbox, ahead of the ack)
             return
         parent = request.meta.get(LEASE_META, "")
-        if self.keeper is not None and self.keeper.outbox.backlog:  # keep order behind writes already waiting
-            self.keeper.outbox.send(self._push, self.keeper.leases, data, -request.priority, parent)
-            return
-        try:
+        if self.keeper is None:
             self._push(self.leases, data, -request.priority, parent)
-        except redis.RedisError as error:
-            self._trouble("queue a request", error)
-            if self.keeper is None:
-                raise
+            return
+        if self.keeper.outbox.backlog:  # keep order behind writes already waiting
             self.keeper.outbox.send(self._push, self.keeper.leases, data, -request.priority, parent)
+        else:
+            try:
+                self._push(self.leases, data, -request.priority, parent)
+            except redis.RedisError as error:
+                self._trouble("queue a request", error)
+                self.keeper.outbox.send(self._push, self.keeper.leases, data, -request.priority, parent)
+        # Queued, or in the outbox ahead of the acknowledgement this may let go: never acknowledged before it.
+        self.keeper.request_handed_over(request)
 
     def _push(self, leases: Leases, data: str, score: float, parent: str) -> None:
         with leases.client.pipeline(transaction=True) as pipe:
@@ -336,6 +343,8 @@ class LeaseKeeper:
         self.outbox = Outbox("jen-leases")
         self.holds: Counter[str] = Counter()  # token -> callbacks and items still working on its page
         self.held: set[str] = set()  # leases of this process, renewed until they end
+        # Requests a page yielded, not queued yet -> the lease of that page (see `request_handed_over`).
+        self.children: weakref.WeakKeyDictionary[Request, str] = weakref.WeakKeyDictionary()
         self.renewals = task.LoopingCall(self._renew)
         crawler.signals.connect(self._item_done, signal=signals.item_scraped)
         crawler.signals.connect(self._item_done, signal=signals.item_dropped)
@@ -375,8 +384,9 @@ class LeaseKeeper:
         raised = False
         try:
             async for element in result:
-                if not isinstance(element, Request):
-                    self.holds[token] += 1  # released by the item signal once it is stored
+                self.holds[token] += 1  # an item: released once it is stored; a request: once it is queued
+                if isinstance(element, Request):
+                    self.children[element] = token
                 yield element
         except Exception:
             # A middleware between us and the engine failed (the record store is away, say): keep the lease,
@@ -396,6 +406,12 @@ class LeaseKeeper:
         return [self.crawler.spider.failure(response.url, "spider_error", f"{type(exception).__name__}: {exception}",
                                             response.status, referer=response.meta.get("via", ""))]
 
+    def request_handed_over(self, request: Request) -> None:
+        """A request a page yielded is queued, or on its way there behind the writes before it (the outbox keeps
+        their order), or was turned away: the page's lease no longer waits for it."""
+        if token := self.children.pop(request, None):
+            self._release(token)
+
     def page_finished(self, request: Request) -> None:
         """A page that leaves nothing to record (it needed no fetching) is done."""
         self._ack(lease_of(request))
@@ -413,6 +429,9 @@ class LeaseKeeper:
             return
         self.holds.pop(token, None)  # whatever else holds it, the page is done for this attempt
         self.held.discard(token)
+        # Its links still on their way must not end the next attempt's lease (a token names the entry).
+        for request in [r for r, t in self.children.items() if t == token]:
+            self.children.pop(request, None)
         error = failure.value if failure is not None else None
         detail = f"{type(error).__name__}: {error}" if error is not None else "a pipeline failed"
         url = getattr(response, "url", "") or getattr(getattr(response, "request", None), "url", "")
@@ -431,8 +450,9 @@ class LeaseKeeper:
         self.leases.ack(token)
 
     def _request_dropped(self, request: Request, **_: Any) -> None:
-        # A redirect or retry of a leased request that the dupefilter turned away (the target was seen
-        # already): the original entry is done.
+        # A link the dupefilter turned away: its page no longer waits for it. A redirect or retry of a leased
+        # request turned away (the target was seen already): the original entry is done.
+        self.request_handed_over(request)
         self.page_finished(request)
 
     def _release(self, token: str) -> None:

@@ -46,8 +46,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 560,  # its responses are seen before RetryMiddleware (550)
 }
 SPIDER_MIDDLEWARES = {
-    # The lease of a page is held while the callback's output is filtered (960 is closer to the spider).
-    "crawler.queues.LeaseKeeper": 950,
+    # The lease of a page is held while the callback's output is filtered (960 is closer to the spider) and
+    # until each request it yields is queued: outermost (10), so no middleware drops one it has counted
+    # (Depth, UrlLength).
+    "crawler.queues.LeaseKeeper": 10,
     "crawler.middlewares.SkipStoredMiddleware": 960,
 }
 

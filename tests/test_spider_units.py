@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -122,4 +124,47 @@ def test_a_crawl_is_not_closed_while_requests_are_still_on_their_way_to_its_queu
             spider.spider_idle()
     finally:
         on_its_way.set()
+        keeper.outbox.close()
+
+
+def test_a_page_keeps_its_lease_until_every_link_it_yielded_is_queued(redis_url: str) -> None:
+    import asyncio
+
+    from scrapy import Request
+
+    from crawler.queues import LEASE_META, LeasedPriorityQueue, LeaseKeeper
+    from crawler.redisconn import Keys
+
+    crawler = get_crawler(JustEarthNewsSpider, {"JEN_BASE_URL": BASE, "JEN_REDIS_URL": redis_url,
+                                                "JEN_KEY_PREFIX": "links", "REDIS_URL": redis_url,
+                                                "REDIS_PARAMS": {"redis_cls": "crawler.redisconn.ScrapyRedisClients"}})
+    spider = JustEarthNewsSpider.from_crawler(crawler)
+    crawler.spider = spider
+    client, keys = redis.Redis.from_url(redis_url), Keys("links")
+    client.zadd(keys.inflight_deadlines(spider.name), {"listing": 9e9})
+    client.hset(keys.inflight_payloads(spider.name), "listing", "{}")
+    listing = Request(f"{BASE}/sections/world/", meta={LEASE_META: "listing", "via": "start"})
+    response = HtmlResponse(listing.url, body=b"<html></html>", encoding="utf-8", request=listing)
+    links = [Request(f"{BASE}/world-details/W/{n}/story.html") for n in (1, 2)]
+    keeper = LeaseKeeper.from_crawler(crawler)
+    queue = LeasedPriorityQueue(redis.Redis.from_url(redis_url), spider, keys.requests(spider.name))
+
+    async def output() -> AsyncIterator[Request]:
+        for link in links:
+            yield link
+
+    async def hand_over() -> list:
+        return [element async for element in keeper.process_spider_output(response, output())]
+
+    try:
+        assert asyncio.run(hand_over()) == links  # Scrapy has taken the page's output; nothing is queued yet
+        time.sleep(0.5)
+        assert client.zscore(keys.inflight_deadlines(spider.name), "listing")  # so the page keeps its lease
+        queue.push(links[0])
+        time.sleep(0.5)
+        assert client.zscore(keys.inflight_deadlines(spider.name), "listing")  # one link still to queue
+        queue.push(links[1])
+        wait_for(lambda: client.zscore(keys.inflight_deadlines(spider.name), "listing") is None, 10, "the lease to end")
+        assert client.zcard(keys.requests(spider.name)) == 2  # both links queued before the lease ended
+    finally:
         keeper.outbox.close()
