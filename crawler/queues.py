@@ -40,6 +40,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from twisted.internet import task, threads
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
@@ -158,12 +159,14 @@ class Outbox:
         self._at_shutdown = running_reactor().addSystemEventTrigger(  # type: ignore[attr-defined]
             "during", "shutdown", self.pool.stop)
 
-    def send(self, write: Callable[..., Any], *args: Any) -> None:
+    def send(self, write: Callable[..., Any], *args: Any) -> Deferred[Any]:
+        """Queue ``write(*args)``; the Deferred fires (with None) on the reactor thread once it is done or failed."""
         self.backlog += 1
         done = threads.deferToThreadPool(running_reactor(), self.pool, write, *args)
         done.addErrback(lambda failure: logger.error("Redis write %s failed for good: %s", write.__name__,
                                                      failure.value))
         done.addBoth(self._sent)
+        return done
 
     def _sent(self, _: Any) -> None:
         self.backlog -= 1
@@ -201,10 +204,11 @@ class LeasedPriorityQueue(PriorityQueue):
         self.leases = Leases(server, self.keys, spider.name)
         self.keeper = LeaseKeeper.of(spider.crawler)
         self._pop = server.register_script(_POP_SCRIPT)
+        self.on_the_way = 0  # pushes in the outbox, not in Redis yet: the crawl is not idle while there are any
 
     def __len__(self) -> int:
         try:
-            return self.server.zcard(self.key)
+            return self.server.zcard(self.key) + self.on_the_way
         except redis.RedisError as error:
             self._trouble("count the queue", error)
             return 1  # unknown: let the engine keep asking rather than close the crawl
@@ -222,16 +226,25 @@ class LeasedPriorityQueue(PriorityQueue):
         if self.keeper is None:
             self._push(self.leases, data, -request.priority, parent)
             return
+        self.keeper.held.discard(parent)  # a retry or redirect: its push ends the parent's lease (see `_push`)
         if self.keeper.outbox.backlog:  # keep order behind writes already waiting
-            self.keeper.outbox.send(self._push, self.keeper.leases, data, -request.priority, parent)
+            self._push_later(data, -request.priority, parent)
         else:
             try:
                 self._push(self.leases, data, -request.priority, parent)
             except redis.RedisError as error:
                 self._trouble("queue a request", error)
-                self.keeper.outbox.send(self._push, self.keeper.leases, data, -request.priority, parent)
+                self._push_later(data, -request.priority, parent)
         # Queued, or in the outbox ahead of the acknowledgement this may let go: never acknowledged before it.
         self.keeper.request_handed_over(request)
+
+    def _push_later(self, data: str, score: float, parent: str) -> None:
+        assert self.keeper is not None
+        self.on_the_way += 1
+        self.keeper.outbox.send(self._push, self.keeper.leases, data, score, parent).addBoth(self._landed)
+
+    def _landed(self, _: Any) -> None:
+        self.on_the_way -= 1
 
     def _push(self, leases: Leases, data: str, score: float, parent: str) -> None:
         with leases.client.pipeline(transaction=True) as pipe:
@@ -341,7 +354,7 @@ class LeaseKeeper:
         self.max_attempts = max_attempts
         self.wait_seconds = wait_seconds
         self.outbox = Outbox("jen-leases")
-        self.holds: Counter[str] = Counter()  # token -> callbacks and items still working on its page
+        self.holds: Counter[str] = Counter()  # token -> callbacks, items and links still working on its page
         self.held: set[str] = set()  # leases of this process, renewed until they end
         # Requests a page yielded, not queued yet -> the lease of that page (see `request_handed_over`).
         self.children: weakref.WeakKeyDictionary[Request, str] = weakref.WeakKeyDictionary()
@@ -481,6 +494,9 @@ class LeaseKeeper:
         run marker is cleared only after that, see `crawler.extensions.CrawlRun`)."""
         if self.renewals.running:
             self.renewals.stop()
+        if self.holds:  # they run out and come back to the queue: say so, it is a bug if the crawl finished
+            logger.warning("%d page lease(s) still held at the end of the crawl (%d of their links not queued)",
+                           len(self.holds), len(self.children))
         await self.outbox.drain(self.wait_seconds)
 
 

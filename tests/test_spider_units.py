@@ -7,7 +7,6 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 import redis
 import yaml
 from scrapy.http import HtmlResponse
@@ -102,28 +101,33 @@ def test_a_callback_that_raises_becomes_a_failure_whose_storing_releases_its_lea
         keeper.outbox.close()  # no reactor runs here to stop its thread, which would keep pytest from exiting
 
 
-def test_a_crawl_is_not_closed_while_requests_are_still_on_their_way_to_its_queue(redis_url: str) -> None:
+def test_a_request_on_its_way_to_the_queue_counts_as_pending_so_the_crawl_is_not_idle(redis_url: str) -> None:
     import threading
 
-    from scrapy.exceptions import DontCloseSpider
+    from scrapy import Request
 
-    from crawler.queues import LeaseKeeper
+    from crawler.queues import LeasedPriorityQueue, LeaseKeeper
+    from crawler.redisconn import Keys
 
     crawler = get_crawler(JustEarthNewsSpider, {"JEN_BASE_URL": BASE, "JEN_REDIS_URL": redis_url,
                                                 "JEN_KEY_PREFIX": "idle", "REDIS_URL": redis_url,
                                                 "REDIS_PARAMS": {"redis_cls": "crawler.redisconn.ScrapyRedisClients"}})
     spider = JustEarthNewsSpider.from_crawler(crawler)
     crawler.spider = spider
+    client, keys = redis.Redis.from_url(redis_url), Keys("idle")
     keeper = LeaseKeeper.from_crawler(crawler)
-    on_its_way = threading.Event()
+    queue = LeasedPriorityQueue(redis.Redis.from_url(redis_url), spider, keys.requests(spider.name))
+    writes_before = threading.Event()
     try:
-        spider.spider_idle()  # nothing queued, nothing in flight, nothing being written: the crawl may close
-        # A request pushed behind other writes (the ack of the page it came from, say) is not in Redis yet.
-        keeper.outbox.send(on_its_way.wait, 10)
-        with pytest.raises(DontCloseSpider):
-            spider.spider_idle()
+        assert len(queue) == 0
+        keeper.outbox.send(writes_before.wait, 10)  # other writes are waiting: a push goes behind them, in order
+        queue.push(Request(f"{BASE}/world-details/W/1/story.html"))
+        assert client.zcard(keys.requests(spider.name)) == 0  # not in Redis yet ...
+        assert len(queue) == 1  # ... but pending: the engine does not call the crawl idle and close it
+        writes_before.set()
+        wait_for(lambda: client.zcard(keys.requests(spider.name)) == 1, 10, "the push to land")
     finally:
-        on_its_way.set()
+        writes_before.set()
         keeper.outbox.close()
 
 

@@ -126,11 +126,6 @@ class NewsSpider(RedisMixin, scrapy.Spider):
         self._redis_down_since = None
         if queued > 0:
             raise DontCloseSpider
-        keeper = LeaseKeeper.of(self.crawler)
-        if keeper is not None and keeper.outbox.backlog:
-            # Requests of the last pages may still be on their way to the queue, behind the acknowledgement of
-            # the page they came from (the outbox writes in order): the queue looks empty, the crawl is not done.
-            raise DontCloseSpider
         if in_flight or pending:
             # Another crawler process sharing this crawl may still turn those into new requests.
             now = time.monotonic()
