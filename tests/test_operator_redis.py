@@ -102,6 +102,9 @@ def test_every_kind_of_redis_trouble_is_survived_by_every_service_thread(
     service = ServiceProcess(config, tmp_path / "service.log")
     try:
         wait_for_heartbeat(client, keys, service.pid)
+        # Trouble for a running service, not for one starting (its first heartbeat comes with its claim, before
+        # it has started: a Redis refusing writes then stops it with exit code 6, as documented).
+        wait_for(lambda: "service started" in service.log(), 30, "the service to have started")
         admin = redis.Redis.from_url(own_redis.url)
         if trouble == "oom":
             admin.config_set("maxmemory-policy", "noeviction")
