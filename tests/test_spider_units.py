@@ -67,20 +67,27 @@ def test_a_resent_trigger_id_does_not_stop_the_listener(redis_client: redis.Redi
     assert set(service.unstarted) == {"same"}
 
 
+def _redis_crawl(redis_url: str, prefix: str) -> tuple:
+    """A crawler and its spider on the test's Redis under ``prefix`` (no reactor runs: the parts are driven by
+    hand); with a client and the key names."""
+    from crawler.redisconn import Keys
+
+    crawler = get_crawler(JustEarthNewsSpider, {"JEN_BASE_URL": BASE, "JEN_REDIS_URL": redis_url,
+                                                "JEN_KEY_PREFIX": prefix, "REDIS_URL": redis_url,
+                                                "REDIS_PARAMS": {"redis_cls": "crawler.redisconn.ScrapyRedisClients"}})
+    spider = JustEarthNewsSpider.from_crawler(crawler)
+    crawler.spider = spider
+    return crawler, spider, redis.Redis.from_url(redis_url), Keys(prefix)
+
+
 def test_a_callback_that_raises_becomes_a_failure_whose_storing_releases_its_lease(redis_url: str) -> None:
     from scrapy import Request, signals
 
     from crawler.items import FetchFailure
     from crawler.queues import LEASE_META, LeaseKeeper
-    from crawler.redisconn import Keys
 
-    crawler = get_crawler(JustEarthNewsSpider, {"JEN_BASE_URL": BASE, "JEN_REDIS_URL": redis_url,
-                                                "JEN_KEY_PREFIX": "units", "REDIS_URL": redis_url,
-                                                "REDIS_PARAMS": {"redis_cls": "crawler.redisconn.ScrapyRedisClients"}})
-    spider = JustEarthNewsSpider.from_crawler(crawler)
-    crawler.spider = spider
+    crawler, spider, client, keys = _redis_crawl(redis_url, "units")
     crawler.stats.open_spider()
-    client, keys = redis.Redis.from_url(redis_url), Keys("units")
     client.zadd(keys.inflight_deadlines(spider.name), {"token-1": 9e9})
     client.hset(keys.inflight_payloads(spider.name), "token-1", "{}")
     request = Request(f"{BASE}/sections/world/", meta={LEASE_META: "token-1", "via": "start"})
@@ -107,14 +114,8 @@ def test_a_request_on_its_way_to_the_queue_counts_as_pending_so_the_crawl_is_not
     from scrapy import Request
 
     from crawler.queues import LeasedPriorityQueue, LeaseKeeper
-    from crawler.redisconn import Keys
 
-    crawler = get_crawler(JustEarthNewsSpider, {"JEN_BASE_URL": BASE, "JEN_REDIS_URL": redis_url,
-                                                "JEN_KEY_PREFIX": "idle", "REDIS_URL": redis_url,
-                                                "REDIS_PARAMS": {"redis_cls": "crawler.redisconn.ScrapyRedisClients"}})
-    spider = JustEarthNewsSpider.from_crawler(crawler)
-    crawler.spider = spider
-    client, keys = redis.Redis.from_url(redis_url), Keys("idle")
+    crawler, spider, client, keys = _redis_crawl(redis_url, "idle")
     keeper = LeaseKeeper.from_crawler(crawler)
     queue = LeasedPriorityQueue(redis.Redis.from_url(redis_url), spider, keys.requests(spider.name))
     writes_before = threading.Event()
@@ -137,14 +138,8 @@ def test_a_page_keeps_its_lease_until_every_link_it_yielded_is_queued(redis_url:
     from scrapy import Request
 
     from crawler.queues import LEASE_META, LeasedPriorityQueue, LeaseKeeper
-    from crawler.redisconn import Keys
 
-    crawler = get_crawler(JustEarthNewsSpider, {"JEN_BASE_URL": BASE, "JEN_REDIS_URL": redis_url,
-                                                "JEN_KEY_PREFIX": "links", "REDIS_URL": redis_url,
-                                                "REDIS_PARAMS": {"redis_cls": "crawler.redisconn.ScrapyRedisClients"}})
-    spider = JustEarthNewsSpider.from_crawler(crawler)
-    crawler.spider = spider
-    client, keys = redis.Redis.from_url(redis_url), Keys("links")
+    crawler, spider, client, keys = _redis_crawl(redis_url, "links")
     client.zadd(keys.inflight_deadlines(spider.name), {"listing": 9e9})
     client.hset(keys.inflight_payloads(spider.name), "listing", "{}")
     listing = Request(f"{BASE}/sections/world/", meta={LEASE_META: "listing", "via": "start"})
