@@ -47,21 +47,47 @@ def hostile_replica() -> Any:
         yield {"site": site, "base_urls": dict(server.base_urls), "key": answer_key(site, server.base_urls)}
 
 
+def _peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident set (VmHWM) in MB; None once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")), None)
+
+
 def _run_measured(args: list[str], out: Path, err: Path, timeout: float) -> tuple[int, float, float]:
-    """Run a command; (exit code, peak RSS in MB of that very process, seconds). Killed after `timeout`."""
+    """Run a command; (exit code, peak RSS in MB of that very process, seconds). Killed after `timeout`.
+
+    The peak is the process's own VmHWM, read until it exits: `wait4`'s ``ru_maxrss`` would also count what the
+    test process held when it forked it (Linux carries the larger of the two across exec), and a pytest worker
+    that ran other tests first holds a lot.
+    """
     started = time.monotonic()
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen(args, cwd=ROOT, stdout=stdout, stderr=stderr,
                                 env={k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JEN_CONFIG")})
-    watchdog = threading.Timer(timeout, proc.kill)
-    watchdog.start()
+    peak = 0.0
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not done.is_set():
+            if (now := _peak_rss_mb(proc.pid)) is not None:
+                peak = max(peak, now)
+            done.wait(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    killer = threading.Timer(timeout, proc.kill)
+    killer.start()
     try:
-        # wait4 reports the resource usage of this one child, not of every child the test run had.
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc.wait()
     finally:
-        watchdog.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, usage.ru_maxrss / 1024, time.monotonic() - started
+        killer.cancel()
+        done.set()
+        watcher.join()
+    return proc.returncode, peak, time.monotonic() - started
 
 
 @pytest.fixture(scope="module")
