@@ -47,12 +47,15 @@ def crawl_only(base_url: str, out: Path) -> tuple[float, int]:
     return seconds, articles
 
 
+def _full_command(config: Path) -> list[str]:
+    return [sys.executable, "-m", "crawler.cli", "crawl", "--here", "--source", "justearthnews", "--config",
+            str(config), "-s", "LOG_LEVEL=WARNING"]
+
+
 def full_crawl(config: Path) -> tuple[float, int, int]:
     """`jen crawl --here` into Redis and the record store; (seconds, articles stored, pages fetched)."""
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--here", "--source", "justearthnews",
-                             "--config", str(config), "-s", "LOG_LEVEL=WARNING"],
-                            cwd=ROOT, env=_env(), capture_output=True, text=True, check=True)
+    result = subprocess.run(_full_command(config), cwd=ROOT, env=_env(), capture_output=True, text=True, check=True)
     seconds = time.monotonic() - started
     stored = re.search(r"(\d+) articles stored, (\d+) pages fetched", result.stdout)
     assert stored, result.stdout + result.stderr[-2000:]
@@ -63,10 +66,8 @@ def full_crawl_processes(config: Path, processes: int) -> tuple[float, int]:
     """``processes`` `jen crawl --here` at once on one crawl (scrapy-redis shares the queue, as `workers: N` does);
     (seconds until the last ends, articles stored by all)."""
     started = time.monotonic()
-    crawls = [subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--here", "--source", "justearthnews",
-                                "--config", str(config), "-s", "LOG_LEVEL=WARNING"],
-                               cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-              for _ in range(processes)]
+    crawls = [subprocess.Popen(_full_command(config), cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True) for _ in range(processes)]
     outputs = [crawl.communicate() for crawl in crawls]
     seconds = time.monotonic() - started
     stored = 0

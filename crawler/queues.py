@@ -226,7 +226,7 @@ class LeasedPriorityQueue(PriorityQueue):
         if self.keeper is None:
             self._push(self.leases, data, -request.priority, parent)
             return
-        self.keeper.held.discard(parent)  # a retry or redirect: its push ends the parent's lease (see `_push`)
+        self.keeper.lease_ended(parent)  # a retry or redirect: its push ends the parent's lease (see `_push`)
         if self.keeper.outbox.backlog:  # keep order behind writes already waiting
             self._push_later(data, -request.priority, parent)
         else:
@@ -418,6 +418,10 @@ class LeaseKeeper:
             self.holds[token] += 1
         return [self.crawler.spider.failure(response.url, "spider_error", f"{type(exception).__name__}: {exception}",
                                             response.status, referer=response.meta.get("via", ""))]
+
+    def lease_ended(self, token: str) -> None:
+        """``token``'s lease was acknowledged elsewhere (in a push's transaction): stop renewing it."""
+        self.held.discard(token)
 
     def request_handed_over(self, request: Request) -> None:
         """A request a page yielded is queued, or on its way there behind the writes before it (the outbox keeps

@@ -183,21 +183,20 @@ def create_app(data: WebData) -> FastAPI:
     @app.get("/records", response_class=HTMLResponse, include_in_schema=False)
     def records_page(request: Request, id: str = "", q: str = "", source: str = "", published_from: str = "",
                      published_to: str = "") -> Response:
+        query = {"id": id, "q": q, "source": source, "published_from": published_from, "published_to": published_to}
         if id.strip():
             if data.records.store.get(id.strip()) is not None:
                 return RedirectResponse(f"/records/{quote(id.strip(), safe='/:')}", status_code=303)
             return page(request, "records.html", 404, found=[], error=f"no stored record has the id {id.strip()!r}",
-                        query={"id": id, "q": q, "source": source, "published_from": published_from,
-                               "published_to": published_to}, sources=list(data.config.sources))
+                        query=query, sources=list(data.config.sources))
         error, found = None, []
         try:
             found = data.records.search(text=q or None, source=source or None, published_from=published_from or None,
                                         published_to=published_to or None, limit=100)
         except ValueError as exc:
             error = str(exc)
-        return page(request, "records.html", 400 if error else 200, found=found, error=error,
-                    query={"id": id, "q": q, "source": source, "published_from": published_from,
-                           "published_to": published_to}, sources=list(data.config.sources))
+        return page(request, "records.html", 400 if error else 200, found=found, error=error, query=query,
+                    sources=list(data.config.sources))
 
     @app.get("/records/{record_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def record_page(request: Request, record_id: str) -> HTMLResponse:
